@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes sent on the wire. Codes are never renamed or reused:
+ * the UI and embedding apps switch on them and translate them.
+ */
+export const ErrorCode = {
+  /** The payload failed schema validation. */
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  /** A field (SDP, chat text, whole frame) is over its size limit. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Too many messages in a short time from this connection. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The room already holds MAX_ROOM_SIZE participants. */
+  ROOM_FULL: 'ROOM_FULL',
+  /** The request needs the sender to have joined a room first. */
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  /** The socket already joined a room; leave it first. */
+  ALREADY_IN_ROOM: 'ALREADY_IN_ROOM',
+  /** The target participant is not in the sender's room. */
+  PEER_NOT_FOUND: 'PEER_NOT_FOUND',
+  /** No such call, or the sender is not part of it. */
+  CALL_NOT_FOUND: 'CALL_NOT_FOUND',
+  /** The callee is already in (or ringing for) another call. */
+  BUSY: 'BUSY',
+  /** The call already has MESH_MAX_PARTICIPANTS members. */
+  CALL_FULL: 'CALL_FULL',
+  /** The request is not legal in the current call/room state. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** The connection is not allowed (origin, credentials, token). */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** The client speaks another protocol version. */
+  PROTOCOL_VERSION_MISMATCH: 'PROTOCOL_VERSION_MISMATCH',
+  /** The server failed; details are in the server log only. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+export const ErrorPayloadSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string().max(1000),
+  /** True when the same request may succeed if retried later. */
+  retryable: z.boolean().optional(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;

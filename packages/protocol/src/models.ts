@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { CallIdSchema, DisplayNameSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
+
+/** Whether a participant currently sends audio / video (mute and camera state). */
+export const MediaStateSchema = z.object({
+  audio: z.boolean(),
+  video: z.boolean(),
+});
+export type MediaState = z.infer<typeof MediaStateSchema>;
+
+export const PeerInfoSchema = z.object({
+  id: PeerIdSchema,
+  name: DisplayNameSchema,
+  media: MediaStateSchema,
+  /** Server time (ms since epoch) when the participant joined. */
+  joinedAt: z.number().int().nonnegative(),
+});
+export type PeerInfo = z.infer<typeof PeerInfoSchema>;
+
+/** ICE server entry as RTCPeerConnection expects it. */
+export const IceServerSchema = z.object({
+  urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(16)]),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export const IceConfigSchema = z.object({
+  iceServers: z.array(IceServerSchema).max(16),
+  /** Unix time (ms) after which TURN credentials are stale; null = no TURN. */
+  expiresAt: z.number().int().nullable(),
+});
+export type IceConfig = z.infer<typeof IceConfigSchema>;
+
+/**
+ * Server-side call object. A call has members in two sets: `participants`
+ * have accepted (or started) the call, `invited` are ringing. The server is
+ * authoritative; the SDK mirrors it.
+ */
+export const CallStateSchema = z.enum(['ringing', 'active']);
+export type CallState = z.infer<typeof CallStateSchema>;
+
+export const CallInfoSchema = z.object({
+  id: CallIdSchema,
+  room: RoomIdSchema,
+  initiator: PeerIdSchema,
+  state: CallStateSchema,
+  participants: z.array(PeerIdSchema),
+  invited: z.array(PeerIdSchema),
+  createdAt: z.number().int().nonnegative(),
+});
+export type CallInfo = z.infer<typeof CallInfoSchema>;
+
+/**
+ * Why a call ended, or why one member's part in it ended.
+ * - declined: the callee said no
+ * - busy: the callee was in another call
+ * - missed: nobody answered before RING_TIMEOUT_MS
+ * - cancelled: the caller gave up before an answer
+ * - hung-up: a member ended an active call
+ * - left: a member left the room
+ * - disconnected: a member's connection dropped
+ * - failed: media could not be established
+ */
+export const CallEndReasonSchema = z.enum([
+  'declined',
+  'busy',
+  'missed',
+  'cancelled',
+  'hung-up',
+  'left',
+  'disconnected',
+  'failed',
+]);
+export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
+
+export const PeerLeftReasonSchema = z.enum(['left', 'disconnected']);
+export type PeerLeftReason = z.infer<typeof PeerLeftReasonSchema>;
+
+export const SessionDescriptionSchema = z.object({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string(),
+});
+export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
+
+/** RTCIceCandidateInit; `null` on the wire means end-of-candidates. */
+export const IceCandidateSchema = z.object({
+  candidate: z.string(),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+export type IceCandidate = z.infer<typeof IceCandidateSchema>;
+
+export const RoomStatusSchema = z.object({
+  room: RoomIdSchema,
+  exists: z.boolean(),
+  participants: z.number().int().nonnegative(),
+  capacity: z.number().int().positive(),
+  full: z.boolean(),
+});
+export type RoomStatus = z.infer<typeof RoomStatusSchema>;
