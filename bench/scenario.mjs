@@ -44,6 +44,7 @@ export async function runScenario(url, { calls, candidates, burst }) {
   const bId = bJoin.self.id;
 
   const setup = [];
+  let burstMs = NaN;
   for (let i = 0; i < calls; i++) {
     const start = performance.now();
     const incoming = once(b, 'call:incoming');
@@ -96,7 +97,7 @@ export async function runScenario(url, { calls, candidates, burst }) {
           a.emit('signal:candidate', { callId: call.id, to: bId, candidate: CANDIDATE });
         await done;
       }
-      var burstMs = performance.now() - bStart; // eslint-disable-line no-var
+      burstMs = performance.now() - bStart;
     }
     const ended = once(b, 'call:ended');
     await req(a, 'call:hangup', { callId: call.id });

@@ -32,6 +32,10 @@ export const TurnEnvSchema = z
       .optional()
       .refine((s) => s === undefined || Buffer.byteLength(s, 'utf8') >= TURN_SECRET_MIN_BYTES, {
         message: `must be at least ${TURN_SECRET_MIN_BYTES} bytes (generate one with: openssl rand -hex 32)`,
+      })
+      // coturn trims the secret it reads, so credentials minted with these spaces would all fail.
+      .refine((s) => s === undefined || s === s.trim(), {
+        message: 'must not start or end with whitespace',
       }),
     TURN_URLS: urlList(/^turns?:[^\s]+$/, 'turn: or turns:'),
     STUN_URLS: urlList(/^stun:[^\s]+$/, 'stun:'),
@@ -49,7 +53,8 @@ export const TurnEnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['TURN_SECRET'],
-        message: 'TURN_URLS is set, so TURN_SECRET is required (the shared secret of coturn use-auth-secret)',
+        message:
+          'TURN_URLS is set, so TURN_SECRET is required (the shared secret of coturn use-auth-secret)',
       });
     }
   });

@@ -1,0 +1,54 @@
+/**
+ * The slice of the SDK (packages/client/README.md) that tests read inside the
+ * page through `window.__parley`, typed structurally so that the suite
+ * type-checks without the SDK being built, and so that what e2e depends on is
+ * visible in one place.
+ */
+export type ConnectionType = 'direct' | 'relay' | 'unknown';
+
+export interface ParleyPeerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly media: { readonly audio: boolean; readonly video: boolean };
+}
+
+export interface ParleyCallHandle {
+  readonly id: string;
+  readonly state: string;
+  readonly endReason: string | null;
+  readonly remotePeer: ParleyPeerInfo;
+  readonly remoteStreams: ReadonlyMap<string, MediaStream>;
+  connectionType(peerId: string): ConnectionType;
+  getStats(peerId: string): Promise<RTCStatsReport>;
+}
+
+export interface ParleyHandle {
+  readonly call: ParleyCallHandle | null;
+  readonly self: ParleyPeerInfo | null;
+  readonly participants: ReadonlyMap<string, ParleyPeerInfo>;
+  readonly media: {
+    readonly stream: MediaStream | null;
+    readonly state: { readonly audio: boolean; readonly video: boolean };
+  };
+  checkRoom(room: string): Promise<{
+    exists: boolean;
+    participants: number;
+    capacity: number;
+    full: boolean;
+  }>;
+}
+
+/** Written by the instrumentation in pcProbe.ts (observation only). */
+export interface PcProbe {
+  readonly pcs: RTCPeerConnection[];
+  /** setLocalDescription + setRemoteDescription calls over all peer connections. */
+  descriptions: number;
+}
+
+declare global {
+  interface Window {
+    __parley?: ParleyHandle;
+    __e2ePcProbe?: PcProbe;
+    __e2eFirstFrame?: { acceptClickAt: number | null; firstFrameAt: number | null };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * NAT traversal through a real coturn, forced with `?relay=1`
+ * (iceTransportPolicy 'relay'): media must go browser -> coturn -> browser.
+ *
+ * TEST ONLY: coturn is started with `allowLoopbackPeers`, so that its relay may
+ * send to peers on 127.0.0.1. The suite runs in a network namespace holding
+ * nothing but loopback, so the browsers' relayed peers ARE 127.0.0.1 here.
+ * Production configs never allow loopback peers (see coturnConfig.ts).
+ */
+import { expect, test as base } from '../support/fixtures.js';
+import { startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
+import { metric } from '../support/metrics.js';
+import { startServer, type RunningServer } from '../support/server.js';
+import { establishCall, joinAll, peerId, waitForRemoteVideoPlaying } from '../support/scenarios.js';
+import {
+  armFirstFrameProbe,
+  connectionType,
+  expectMediaFlowing,
+  localCandidateTypes,
+  selectedCandidatePair,
+  waitForFirstFrame,
+} from '../support/stats.js';
+
+const test = base.extend<object, { turn: TestTurnServer; server: RunningServer }>({
+  turn: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const turn = await startTestTurnServer();
+      await use(turn);
+      await turn.stop();
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+  // The signaling server hands out TURN REST credentials for this coturn.
+  server: [
+    async ({ turn }, use) => {
+      const server = await startServer({
+        TURN_SECRET: turn.secret,
+        TURN_REALM: turn.realm,
+        TURN_URLS: turn.urls,
+      });
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker', timeout: 30_000 },
+  ],
+});
+
+test('Forced relay: media flows through coturn both ways', async ({
+  server,
+  room,
+  openChromium,
+}) => {
+  const alice = await openChromium('Alice');
+  const bob = await openChromium('Bob');
+  const ids = await joinAll(server.url, room, [alice, bob], { relay: true });
+  const aliceId = peerId(ids, 'Alice');
+  const bobId = peerId(ids, 'Bob');
+
+  await armFirstFrameProbe(alice.ui);
+  await armFirstFrameProbe(bob.ui);
+  await establishCall(alice, bob, ids);
+
+  await expectMediaFlowing(alice.ui, bobId);
+  await expectMediaFlowing(bob.ui, aliceId);
+  await waitForRemoteVideoPlaying(alice.ui, bobId);
+  await waitForRemoteVideoPlaying(bob.ui, aliceId);
+
+  for (const [p, remote] of [
+    [alice, bobId],
+    [bob, aliceId],
+  ] as const) {
+    // The SDK's verdict, the UI badge, and getStats agree: relayed.
+    await expect.poll(() => connectionType(p.ui, remote)).toBe('relay');
+    await expect(p.page.getByTestId('connection-type')).toHaveAttribute('data-type', 'relay');
+    const pair = await selectedCandidatePair(p.ui, remote);
+    expect(pair, `${p.name}: selected candidate pair`).toMatchObject({
+      localCandidateType: 'relay',
+      remoteCandidateType: 'relay',
+    });
+    // iceTransportPolicy 'relay': no host or srflx candidate was even gathered.
+    expect(await localCandidateTypes(p.ui, remote)).toEqual(['relay']);
+  }
+
+  const caller = await waitForFirstFrame(alice.ui);
+  const callee = await waitForFirstFrame(bob.ui);
+  if (callee.acceptClickAt !== null) {
+    metric('accept-to-first-frame-ms.relay.caller', caller.firstFrameAt - callee.acceptClickAt);
+    metric('accept-to-first-frame-ms.relay.callee', callee.firstFrameAt - callee.acceptClickAt);
+  }
+});

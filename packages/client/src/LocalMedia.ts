@@ -1,0 +1,329 @@
+import type { MediaState } from '@parley/protocol';
+import { groupDevices, type DeviceList, type SelectedDevices } from './devices.js';
+import {
+  ClientErrorCode,
+  currentMediaEnvironment,
+  mediaErrorFromDomException,
+  mediaSupportError,
+  ParleyError,
+} from './errors.js';
+import { MediaEvent, type MediaEvents } from './events.js';
+import {
+  startConstraints,
+  trackConstraints,
+  type MediaStartOptions,
+  type VideoConstraintOptions,
+} from './mediaConstraints.js';
+import { TypedEmitter } from './TypedEmitter.js';
+
+/** How LocalMedia reaches the calls and the server without knowing them. */
+export interface LocalMediaHooks {
+  /** Put a new local track on every peer connection's sender of its kind. */
+  replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void>;
+  /** What we send changed (mute/camera/device lost): tell the room. */
+  publishState(state: MediaState): Promise<void>;
+}
+
+type Kind = 'audio' | 'video';
+
+function assertMediaSupported(): void {
+  const err = mediaSupportError(currentMediaEnvironment());
+  if (err) throw err;
+}
+
+async function getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+  assertMediaSupported();
+  try {
+    return await navigator.mediaDevices.getUserMedia(constraints);
+  } catch (err) {
+    throw mediaErrorFromDomException(err);
+  }
+}
+
+/**
+ * The local camera and microphone: capture, mute/camera-off (track.enabled,
+ * so the peer connections keep their senders), device switching with
+ * replaceTrack (no renegotiation) and the device list.
+ */
+export class LocalMedia extends TypedEmitter<MediaEvents> {
+  readonly #hooks: LocalMediaHooks;
+  #stream: MediaStream | null = null;
+  /** The user's choice; what is sent also needs a live track of that kind. */
+  #audioEnabled = true;
+  #videoEnabled = true;
+  #selected: SelectedDevices = {};
+  #lastOptions: MediaStartOptions = {};
+  #published: MediaState = { audio: false, video: false };
+  /** Serialises capture changes (start/switch/stop) so they never interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #watchingDevices = false;
+
+  constructor(hooks: LocalMediaHooks) {
+    super();
+    this.#hooks = hooks;
+  }
+
+  /** The local camera+mic stream (a new object after each device switch). */
+  get stream(): MediaStream | null {
+    return this.#stream;
+  }
+
+  /** What we send: true when the track exists, is live and is not muted/off. */
+  get state(): MediaState {
+    return {
+      audio: this.#audioEnabled && this.#liveTrack('audio') !== undefined,
+      video: this.#videoEnabled && this.#liveTrack('video') !== undefined,
+    };
+  }
+
+  get selectedDevices(): SelectedDevices {
+    return { ...this.#selected };
+  }
+
+  /**
+   * Start (or restart with other devices) camera and microphone. Throws a
+   * ParleyError MEDIA_* (insecure page, permission denied, no device, ...).
+   */
+  start(options: MediaStartOptions = {}): Promise<MediaStream> {
+    return this.#serialize(async () => {
+      const opts: MediaStartOptions = {
+        ...options,
+        audioDeviceId: options.audioDeviceId ?? this.#selected.audioinput,
+        videoDeviceId: options.videoDeviceId ?? this.#selected.videoinput,
+      };
+      const stream = await getUserMedia(startConstraints(opts));
+      this.#lastOptions = { ...options };
+      await this.#adopt(stream);
+      return stream;
+    });
+  }
+
+  /** The stream, starting capture with the last options if needed (calls need it). */
+  ensureStarted(): Promise<MediaStream> {
+    if (this.#stream) return Promise.resolve(this.#stream);
+    return this.start(this.#lastOptions);
+  }
+
+  /** Stop capturing; the devices are released (camera light off). */
+  stop(): void {
+    const stream = this.#stream;
+    if (!stream) return;
+    this.#stream = null;
+    for (const track of stream.getTracks()) track.stop();
+    this.safeEmit(MediaEvent.StreamChanged, null);
+    void this.#publish();
+  }
+
+  /** Mute/unmute the microphone; the other participants are told (peer:updated). */
+  async setAudioEnabled(enabled: boolean): Promise<void> {
+    this.#audioEnabled = enabled;
+    for (const t of this.#stream?.getAudioTracks() ?? []) t.enabled = enabled;
+    await this.#publish();
+  }
+
+  /** Camera off/on (the track keeps running so turning it on is instant). */
+  async setVideoEnabled(enabled: boolean): Promise<void> {
+    this.#videoEnabled = enabled;
+    for (const t of this.#stream?.getVideoTracks() ?? []) t.enabled = enabled;
+    await this.#publish();
+  }
+
+  /** Devices by kind. Labels are empty until permission was granted once (start()). */
+  async listDevices(): Promise<DeviceList> {
+    assertMediaSupported();
+    this.#watchDevices();
+    try {
+      return groupDevices(await navigator.mediaDevices.enumerateDevices());
+    } catch (err) {
+      throw mediaErrorFromDomException(err);
+    }
+  }
+
+  /** Use another camera: replaceTrack on every call, no renegotiation. */
+  switchVideoInput(deviceId: string): Promise<void> {
+    return this.#serialize(() => this.#switch('video', deviceId));
+  }
+
+  /** Use another microphone: replaceTrack on every call, no renegotiation. */
+  switchAudioInput(deviceId: string): Promise<void> {
+    return this.#serialize(() => this.#switch('audio', deviceId));
+  }
+
+  /**
+   * Remember the speaker choice. Playback is the app's (it owns the media
+   * elements): apply it with `element.setSinkId(deviceId)`.
+   */
+  setAudioOutput(deviceId: string): void {
+    this.#selected = { ...this.#selected, audiooutput: deviceId };
+  }
+
+  // ---------------------------------------------------------------------------
+
+  async #switch(kind: Kind, deviceId: string): Promise<void> {
+    const stream = this.#stream;
+    if (!stream) {
+      // Not capturing: the choice applies to the next start().
+      this.#select(kind, deviceId);
+      return;
+    }
+    const old =
+      this.#liveTrack(kind) ??
+      (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0];
+    let track: MediaStreamTrack;
+    try {
+      track = await this.#captureTrack(kind, deviceId);
+    } catch (err) {
+      if (
+        !(err instanceof ParleyError) ||
+        err.code !== ClientErrorCode.MEDIA_DEVICE_IN_USE ||
+        !old
+      ) {
+        throw err;
+      }
+      // Some platforms open only one device of a kind at a time: release the old one and retry.
+      old.stop();
+      try {
+        track = await this.#captureTrack(kind, deviceId);
+      } catch (retryErr) {
+        this.#setStream(new MediaStream(stream.getTracks().filter((t) => t !== old)));
+        await this.#publish();
+        throw retryErr;
+      }
+    }
+    await this.#install(track, old);
+  }
+
+  async #captureTrack(kind: Kind, deviceId: string | undefined): Promise<MediaStreamTrack> {
+    const video: VideoConstraintOptions | undefined = this.#lastOptions.videoConstraints;
+    const constraints: MediaStreamConstraints =
+      kind === 'audio'
+        ? { audio: trackConstraints('audio', deviceId), video: false }
+        : { audio: false, video: trackConstraints('video', deviceId, video) };
+    const stream = await getUserMedia(constraints);
+    const track = (kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks())[0];
+    if (!track) {
+      for (const t of stream.getTracks()) t.stop();
+      throw new ParleyError(
+        ClientErrorCode.MEDIA_DEVICE_NOT_FOUND,
+        `No ${kind} track was captured`,
+      );
+    }
+    return track;
+  }
+
+  /** Swap `old` for `track` in a new stream object, on every sender, then stop `old`. */
+  async #install(track: MediaStreamTrack, old: MediaStreamTrack | undefined): Promise<void> {
+    const kind = track.kind as Kind;
+    track.enabled = kind === 'audio' ? this.#audioEnabled : this.#videoEnabled;
+    const current = this.#stream?.getTracks() ?? [];
+    const next = new MediaStream([...current.filter((t) => t !== old), track]);
+    this.#watchTrack(track);
+    this.#setStream(next);
+    this.#recordDevice(track);
+    try {
+      await this.#hooks.replaceTrack(track, next);
+    } finally {
+      old?.stop();
+    }
+    await this.#publish();
+  }
+
+  /** Take a freshly captured stream (first start or restart). */
+  async #adopt(stream: MediaStream): Promise<void> {
+    const old = this.#stream;
+    for (const t of stream.getAudioTracks()) t.enabled = this.#audioEnabled;
+    for (const t of stream.getVideoTracks()) t.enabled = this.#videoEnabled;
+    for (const t of stream.getTracks()) {
+      this.#watchTrack(t);
+      this.#recordDevice(t);
+    }
+    this.#setStream(stream);
+    this.#watchDevices();
+    if (old) {
+      try {
+        for (const t of stream.getTracks()) await this.#hooks.replaceTrack(t, stream);
+      } finally {
+        for (const t of old.getTracks()) t.stop();
+      }
+    }
+    await this.#publish();
+  }
+
+  /**
+   * A capture track ended without us stopping it (device unplugged,
+   * permission revoked): fall back to the default device of that kind, or
+   * drop the track so the room sees it as off.
+   */
+  #watchTrack(track: MediaStreamTrack): void {
+    track.addEventListener(
+      'ended',
+      () => {
+        if (!this.#stream?.getTracks().includes(track)) return; // replaced or stopped by us
+        void this.#serialize(async () => {
+          if (!this.#stream?.getTracks().includes(track)) return;
+          const kind = track.kind as Kind;
+          try {
+            await this.#install(await this.#captureTrack(kind, undefined), track);
+          } catch (err) {
+            console.warn(`[parley] lost the ${kind} device and found no replacement`, err);
+            const rest = this.#stream.getTracks().filter((t) => t !== track);
+            this.#setStream(new MediaStream(rest));
+            await this.#publish();
+          }
+        });
+      },
+      { once: true },
+    );
+  }
+
+  #watchDevices(): void {
+    if (this.#watchingDevices || typeof navigator === 'undefined' || !navigator.mediaDevices) {
+      return;
+    }
+    this.#watchingDevices = true;
+    navigator.mediaDevices.addEventListener('devicechange', () => {
+      this.listDevices().then(
+        (devices) => this.safeEmit(MediaEvent.DevicesChanged, devices),
+        (err: unknown) => console.warn('[parley] could not list devices', err),
+      );
+    });
+  }
+
+  #recordDevice(track: MediaStreamTrack): void {
+    const deviceId = track.getSettings().deviceId;
+    if (deviceId) this.#select(track.kind as Kind, deviceId);
+  }
+
+  #select(kind: Kind, deviceId: string): void {
+    this.#selected =
+      kind === 'audio'
+        ? { ...this.#selected, audioinput: deviceId }
+        : { ...this.#selected, videoinput: deviceId };
+  }
+
+  #liveTrack(kind: Kind): MediaStreamTrack | undefined {
+    const tracks =
+      kind === 'audio' ? this.#stream?.getAudioTracks() : this.#stream?.getVideoTracks();
+    return tracks?.find((t) => t.readyState === 'live');
+  }
+
+  #setStream(stream: MediaStream | null): void {
+    this.#stream = stream;
+    this.safeEmit(MediaEvent.StreamChanged, stream);
+  }
+
+  /** Emit StateChanged and tell the room when what we send changed. */
+  async #publish(): Promise<void> {
+    const state = this.state;
+    if (state.audio === this.#published.audio && state.video === this.#published.video) return;
+    this.#published = state;
+    this.safeEmit(MediaEvent.StateChanged, state);
+    await this.#hooks.publishState(state);
+  }
+
+  #serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

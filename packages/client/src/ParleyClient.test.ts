@@ -1,0 +1,345 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CallInfo, PeerInfo } from '@parley/protocol';
+import { Server, type Socket as ServerSocket } from 'socket.io';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Call } from './Call.js';
+import { ParleyError } from './errors.js';
+import { ClientEvent, CallEvent, type ClientEvents } from './events.js';
+import { ParleyClient } from './ParleyClient.js';
+
+/*
+ * ParleyClient against a scripted Socket.IO server on 127.0.0.1: rooms,
+ * presence, incoming calls and the reconnect/rejoin path. Media and peer
+ * connections need a browser; the e2e suite covers them.
+ */
+
+const BOB = {
+  id: 'bob',
+  name: 'Bob',
+  media: { audio: true, video: true },
+  joinedAt: 1,
+} as PeerInfo;
+const CAROL = {
+  id: 'carol',
+  name: 'Carol',
+  media: { audio: true, video: false },
+  joinedAt: 2,
+} as PeerInfo;
+
+function ringing(id = 'call1'): CallInfo {
+  return {
+    id,
+    room: 'team-42',
+    initiator: 'bob',
+    state: 'ringing',
+    participants: ['bob'],
+    invited: ['self1'],
+    createdAt: 3,
+  } as CallInfo;
+}
+
+interface Received {
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+async function startFakeServer() {
+  const http = createServer();
+  const io = new Server(http);
+  const received: Received[] = [];
+  const sockets: ServerSocket[] = [];
+  let joins = 0;
+  /** Runs inside room:join before the ack (to send events that overtake it). */
+  const hooks: { beforeJoinAck?: (socket: ServerSocket) => void } = {};
+  io.on('connection', (socket) => {
+    sockets.push(socket);
+    socket.onAny((event: string, payload: Record<string, unknown>, ack: (r: unknown) => void) => {
+      received.push({ event, payload });
+      switch (event) {
+        case 'room:join': {
+          joins += 1;
+          hooks.beforeJoinAck?.(socket);
+          ack({
+            ok: true,
+            data: {
+              room: payload['room'],
+              self: {
+                id: `self${joins}`,
+                name: payload['name'],
+                media: payload['media'] ?? { audio: false, video: false },
+                joinedAt: 10,
+              },
+              peers: [BOB],
+              capacity: 6,
+              ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
+            },
+          });
+          break;
+        }
+        case 'room:check':
+          ack({
+            ok: true,
+            data: {
+              room: payload['room'],
+              exists: true,
+              participants: 1,
+              capacity: 6,
+              full: false,
+            },
+          });
+          break;
+        case 'ice:refresh':
+          ack({ ok: true, data: { iceServers: [], expiresAt: null } });
+          break;
+        default:
+          ack({ ok: true, data: {} });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    hooks,
+    socket: () => {
+      const s = sockets.at(-1);
+      if (!s) throw new Error('no client connected');
+      return s;
+    },
+    joins: () => joins,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}
+
+/** The next ClientEvent `event` whose arguments pass `filter`. */
+function nextEvent<E extends keyof ClientEvents>(
+  client: ParleyClient,
+  event: E,
+  filter: (...args: Parameters<ClientEvents[E]>) => boolean = () => true,
+  ms = 5000,
+): Promise<Parameters<ClientEvents[E]>> {
+  return new Promise((resolve, reject) => {
+    const listener = ((...args: Parameters<ClientEvents[E]>) => {
+      if (!filter(...args)) return;
+      clearTimeout(timer);
+      client.off(event, listener);
+      resolve(args);
+    }) as ClientEvents[E];
+    const timer = setTimeout(() => {
+      client.off(event, listener);
+      reject(new Error(`timed out waiting for ${String(event)}`));
+    }, ms);
+    client.on(event, listener);
+  });
+}
+
+describe('ParleyClient (scripted signaling server)', () => {
+  let server: Awaited<ReturnType<typeof startFakeServer>>;
+  let client: ParleyClient;
+
+  beforeEach(async () => {
+    server = await startFakeServer();
+    client = new ParleyClient({
+      url: server.url,
+      requestTimeoutMs: 2000,
+      ringTimeoutMs: undefined,
+    });
+    await client.connect();
+  });
+
+  afterEach(async () => {
+    client.disconnect();
+    await server.close();
+    vi.restoreAllMocks();
+  });
+
+  it('joins: self, room, participants and ICE servers come from the ack', async () => {
+    const changed = nextEvent(client, ClientEvent.RoomChanged);
+    const result = await client.join('team-42', ' Alice ');
+    expect(result.self.id).toBe('self1');
+    expect(client.self?.name).toBe('Alice');
+    expect(client.room).toBe('team-42');
+    expect([...client.participants.keys()]).toEqual(['bob']);
+    expect(client.iceConfig?.iceServers).toEqual([{ urls: ['stun:127.0.0.1:3478'] }]);
+    expect(await changed).toEqual(['team-42', result.self]);
+    // The join carries our media state (nothing captured yet).
+    expect(server.received.find((r) => r.event === 'room:join')?.payload).toEqual({
+      room: 'team-42',
+      name: 'Alice',
+      media: { audio: false, video: false },
+    });
+  });
+
+  it('presence that overtakes the join ack is applied after it', async () => {
+    server.hooks.beforeJoinAck = (socket) => socket.emit('peer:joined', CAROL);
+    const order: string[] = [];
+    client.on(ClientEvent.RoomChanged, () => order.push('room'));
+    client.on(ClientEvent.PeerJoined, (p) => order.push(`joined:${p.id}`));
+    await client.join('team-42', 'Alice');
+    expect(order).toEqual(['room', 'joined:carol']);
+    expect([...client.participants.keys()].sort()).toEqual(['bob', 'carol']);
+  });
+
+  it('tracks peers joining, updating and leaving', async () => {
+    await client.join('team-42', 'Alice');
+    const socket = server.socket();
+    const joined = nextEvent(client, ClientEvent.PeerJoined);
+    socket.emit('peer:joined', CAROL);
+    expect((await joined)[0]).toEqual(CAROL);
+
+    const updated = nextEvent(client, ClientEvent.PeerUpdated);
+    socket.emit('peer:updated', { ...BOB, media: { audio: false, video: true } });
+    expect((await updated)[0].media).toEqual({ audio: false, video: true });
+    expect(client.participants.get('bob' as never)?.media.audio).toBe(false);
+
+    const left = nextEvent(client, ClientEvent.PeerLeft);
+    socket.emit('peer:left', { id: 'carol', reason: 'disconnected' });
+    expect(await left).toEqual([CAROL, 'disconnected']);
+    expect(client.participants.has('carol' as never)).toBe(false);
+  });
+
+  it('refuses a second join and calls outside a room, locally', async () => {
+    await expect(client.invite('bob' as never)).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
+    await expect(client.runNetworkTest()).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
+    await client.join('team-42', 'Alice');
+    await expect(client.join('other', 'Alice')).rejects.toMatchObject({ code: 'ALREADY_IN_ROOM' });
+    await expect(client.invite('nobody' as never)).rejects.toMatchObject({
+      code: 'PEER_NOT_FOUND',
+    });
+    await expect(client.checkRoom('no spaces allowed')).rejects.toMatchObject({
+      code: 'INVALID_MESSAGE',
+    });
+  });
+
+  it('an incoming call rings; decline ends it and tells the server', async () => {
+    await client.join('team-42', 'Alice');
+    const incoming = nextEvent(client, ClientEvent.IncomingCall);
+    server.socket().emit('call:incoming', { call: ringing(), from: BOB });
+    const [call] = await incoming;
+    expect(client.call).toBe(call);
+    expect(call.state).toBe('ringing-in');
+    expect(call.direction).toBe('incoming');
+    expect(call.remotePeer).toEqual(BOB);
+
+    const ended = new Promise((resolve) => call.once(CallEvent.Ended, resolve));
+    const cleared = nextEvent(client, ClientEvent.CallChanged, (c) => c === null);
+    await call.decline();
+    expect(await ended).toBe('declined');
+    await cleared;
+    expect(call.state).toBe('ended');
+    expect(call.endReason).toBe('declined');
+    expect(client.call).toBeNull();
+    expect(server.received).toContainEqual({ event: 'call:decline', payload: { callId: 'call1' } });
+  });
+
+  it('the server ending the call ends it with its reason; other calls are ignored', async () => {
+    await client.join('team-42', 'Alice');
+    const socket = server.socket();
+    const incoming = nextEvent(client, ClientEvent.IncomingCall);
+    socket.emit('call:incoming', { call: ringing(), from: BOB });
+    const [call] = await incoming;
+    const states: string[] = [];
+    call.on(CallEvent.StateChanged, (nextState, prev) => states.push(`${prev}->${nextState}`));
+    const ended = new Promise((resolve) => call.once(CallEvent.Ended, resolve));
+    socket.emit('call:ended', { callId: 'other', reason: 'hung-up' });
+    socket.emit('call:ended', { callId: 'call1', reason: 'cancelled', by: 'bob' });
+    expect(await ended).toBe('cancelled');
+    expect(states).toEqual(['ringing-in->ended']);
+    expect(client.call).toBeNull();
+  });
+
+  it('accept needs local media: without it, the server is not told and the call keeps ringing', async () => {
+    await client.join('team-42', 'Alice');
+    const incoming = nextEvent(client, ClientEvent.IncomingCall);
+    server.socket().emit('call:incoming', { call: ringing(), from: BOB });
+    const [call] = await incoming;
+    // Node has no getUserMedia: the typed media error surfaces from accept().
+    const err = await call.accept().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ParleyError);
+    expect((err as ParleyError).code).toMatch(/^MEDIA_/);
+    expect(call.state).toBe('ringing-in');
+    expect(server.received.some((r) => r.event === 'call:accept')).toBe(false);
+    await expect(call.cancel()).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
+  it('a dropped connection ends the call, leaves the room, then rejoins it by itself', async () => {
+    const first = await client.join('team-42', 'Alice');
+    const incoming = nextEvent(client, ClientEvent.IncomingCall);
+    server.socket().emit('call:incoming', { call: ringing(), from: BOB });
+    const [call] = await incoming;
+    const callEnded = new Promise((resolve) => call.once(CallEvent.Ended, resolve));
+
+    const lost = nextEvent(client, ClientEvent.RoomChanged, (room) => room === null);
+    const reconnecting = nextEvent(
+      client,
+      ClientEvent.ConnectionStateChanged,
+      (s) => s === 'reconnecting',
+    );
+    const rejoined = nextEvent(client, ClientEvent.RoomChanged, (room) => room !== null);
+    server.socket().conn.close();
+
+    await reconnecting;
+    await lost;
+    expect(await callEnded).toBe('disconnected');
+    const [room, self] = await rejoined;
+    expect(room).toBe('team-42');
+    expect(self?.name).toBe('Alice');
+    expect(self?.id).not.toBe(first.self.id);
+    expect(client.connectionState).toBe('connected');
+    expect(server.joins()).toBe(2);
+    expect([...client.participants.keys()]).toEqual(['bob']);
+  });
+
+  it('after leave(), a reconnect does not rejoin', async () => {
+    await client.join('team-42', 'Alice');
+    const left = nextEvent(client, ClientEvent.RoomChanged, (room) => room === null);
+    await client.leave();
+    await left;
+    expect(client.room).toBeNull();
+    expect(client.participants.size).toBe(0);
+    expect(server.received.some((r) => r.event === 'room:leave')).toBe(true);
+
+    const back = nextEvent(client, ClientEvent.ConnectionStateChanged, (s) => s === 'connected');
+    server.socket().conn.close();
+    await back;
+    // Give a (wrong) rejoin the chance to be sent: a check request is answered after it would be.
+    await client.checkRoom('team-42');
+    expect(server.joins()).toBe(1);
+    expect(client.room).toBeNull();
+  });
+
+  it('malformed server messages and server errors surface as Error events', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await client.join('team-42', 'Alice');
+    const socket = server.socket();
+    const malformed = nextEvent(client, ClientEvent.Error, (e) => e.code === 'INVALID_MESSAGE');
+    socket.emit('peer:joined', { id: 'x' });
+    await malformed;
+    expect(client.participants.size).toBe(1);
+
+    const serverError = nextEvent(client, ClientEvent.Error, (e) => e.code === 'RATE_LIMITED');
+    socket.emit('server:error', { code: 'RATE_LIMITED', message: 'slow down' });
+    expect((await serverError)[0].message).toBe('slow down');
+  });
+
+  it('a throwing app listener does not break the client state', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    client.on(ClientEvent.RoomChanged, () => {
+      throw new Error('app bug');
+    });
+    await client.join('team-42', 'Alice');
+    expect(client.room).toBe('team-42');
+    const incoming = nextEvent(client, ClientEvent.IncomingCall);
+    client.on(ClientEvent.IncomingCall, () => {
+      throw new Error('app bug');
+    });
+    server.socket().emit('call:incoming', { call: ringing(), from: BOB });
+    const [call] = await incoming;
+    expect((client.call as Call | null)?.id).toBe(call.id);
+  });
+});

@@ -1,0 +1,490 @@
+import {
+  ErrorCode,
+  type IceCandidate,
+  type PeerId,
+  type SessionDescription,
+} from '@parley/protocol';
+import { ParleyError, toParleyError } from './errors.js';
+import {
+  connectionTypeFromStats,
+  iceUfragsOf,
+  type ConnectionType,
+  type StatLike,
+} from './iceStats.js';
+import {
+  DEFAULT_RECOVERY_TIMING,
+  decideOnDescription,
+  isAnswerExpected,
+  isCurrentGeneration,
+  isIceRestart,
+  isPolite,
+  nextPeerSessionState,
+  restartDelayMs,
+  type PeerSessionInput,
+  type PeerSessionState,
+  type RecoveryTiming,
+} from './negotiation.js';
+import { TypedEmitter } from './TypedEmitter.js';
+
+export type PeerSessionEvents = {
+  stateChanged: (state: PeerSessionState, prev: PeerSessionState) => void;
+  /** Once per session, when the first remote track arrived (the stream is kept updated). */
+  remoteStream: (stream: MediaStream) => void;
+  connectionTypeChanged: (type: ConnectionType) => void;
+  /** An ICE restart did not bring the connection back in time. */
+  iceFailed: () => void;
+  /** A non-fatal failure worth reporting (negotiation step, candidate). */
+  error: (err: ParleyError) => void;
+};
+
+/** How a PeerSession talks to the other side (through the signaling server). */
+export interface PeerSignaler {
+  description(description: SessionDescription): Promise<void>;
+  candidate(candidate: IceCandidate | null): Promise<void>;
+}
+
+export interface PeerSessionOptions {
+  selfId: PeerId;
+  remoteId: PeerId;
+  rtcConfig: RTCConfiguration;
+  /**
+   * 'offerer' (already in the call when this peer joined): add local tracks
+   * at once, which makes the first offer. 'answerer' (just joined): add them
+   * while answering the first remote offer, so they reuse the offered
+   * transceivers and no second negotiation is needed.
+   */
+  role: 'offerer' | 'answerer';
+  /** The local camera/mic stream at the time tracks are added. */
+  localStream: () => MediaStream | null;
+  signaler: PeerSignaler;
+  /** Fresh ICE servers (TURN credentials expire; coturn only checks them on allocation). */
+  refreshIceServers: () => Promise<RTCIceServer[] | null>;
+  timing?: Partial<RecoveryTiming>;
+}
+
+/** Remote candidates kept while no remote description exists yet. */
+const MAX_PENDING_CANDIDATES = 256;
+
+function toCandidateInit(c: IceCandidate): RTCIceCandidateInit {
+  const init: RTCIceCandidateInit = { candidate: c.candidate };
+  if (c.sdpMid !== undefined) init.sdpMid = c.sdpMid;
+  if (c.sdpMLineIndex !== undefined) init.sdpMLineIndex = c.sdpMLineIndex;
+  if (c.usernameFragment !== undefined) init.usernameFragment = c.usernameFragment;
+  return init;
+}
+
+function fromCandidate(c: RTCIceCandidate): IceCandidate | null {
+  // Some browsers signal end-of-candidates with an empty candidate line.
+  if (c.candidate === '') return null;
+  return {
+    candidate: c.candidate,
+    sdpMid: c.sdpMid,
+    sdpMLineIndex: c.sdpMLineIndex,
+    usernameFragment: c.usernameFragment,
+  };
+}
+
+/**
+ * Owns exactly one RTCPeerConnection to one remote participant: perfect
+ * negotiation, trickle ICE, the remote stream, ICE-restart recovery and the
+ * connection type. Knows nothing about Socket.IO (it gets a PeerSignaler).
+ */
+export class PeerSession extends TypedEmitter<PeerSessionEvents> {
+  readonly remoteId: PeerId;
+  readonly polite: boolean;
+  readonly #pc: RTCPeerConnection;
+  readonly #options: PeerSessionOptions;
+  readonly #timing: RecoveryTiming;
+  readonly #remoteStream: MediaStream;
+  readonly #senders = new Map<string, RTCRtpSender>();
+
+  #state: PeerSessionState = 'new';
+  #closed = false;
+  #tracksAdded = false;
+  #remoteStreamAnnounced = false;
+  #connectionType: ConnectionType = 'unknown';
+
+  // Perfect negotiation flags (W3C example names).
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #isSettingRemoteAnswerPending = false;
+
+  /** Inbound signaling is applied strictly in arrival order. */
+  #inbound: Promise<void> = Promise.resolve();
+  #pendingCandidates: (IceCandidate | null)[] = [];
+
+  // Recovery.
+  #restartsThisEpisode = 0;
+  #restartInFlight = false;
+  #scheduledRestart: ReturnType<typeof setTimeout> | undefined;
+  #restartWatch: ReturnType<typeof setTimeout> | undefined;
+  #setupTimer: ReturnType<typeof setTimeout> | undefined;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #everConnected = false;
+
+  constructor(options: PeerSessionOptions) {
+    super();
+    this.#options = options;
+    this.#timing = { ...DEFAULT_RECOVERY_TIMING, ...options.timing };
+    this.remoteId = options.remoteId;
+    this.polite = isPolite(options.selfId, options.remoteId);
+    this.#remoteStream = new MediaStream();
+    const pc = new RTCPeerConnection(options.rtcConfig);
+    this.#pc = pc;
+
+    pc.onnegotiationneeded = () => void this.#negotiate();
+    pc.onicecandidate = (ev) => {
+      const candidate = ev.candidate === null ? null : fromCandidate(ev.candidate);
+      this.#options.signaler.candidate(candidate).catch((err: unknown) => this.#report(err));
+    };
+    pc.ontrack = (ev) => this.#onTrack(ev.track);
+    pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
+    pc.onsignalingstatechange = () => this.#apply({ type: 'signaling', state: pc.signalingState });
+
+    this.#setupTimer = setTimeout(() => {
+      this.#setupTimer = undefined;
+      if (!this.#everConnected && !this.#restartInFlight) this.#scheduleRestart(0);
+    }, this.#timing.setupTimeoutMs);
+
+    if (options.role === 'offerer') this.#addLocalTracks();
+  }
+
+  get state(): PeerSessionState {
+    return this.#state;
+  }
+
+  get connectionType(): ConnectionType {
+    return this.#connectionType;
+  }
+
+  /** The remote participant's media, one stream per peer; null before the first track. */
+  get remoteStream(): MediaStream | null {
+    return this.#remoteStreamAnnounced ? this.#remoteStream : null;
+  }
+
+  getStats(): Promise<RTCStatsReport> {
+    return this.#pc.getStats();
+  }
+
+  /** A description relayed from the remote peer. */
+  handleDescription(description: SessionDescription): void {
+    this.#enqueue(() => this.#onDescription(description));
+  }
+
+  /** A candidate (or null = end-of-candidates) relayed from the remote peer. */
+  handleCandidate(candidate: IceCandidate | null): void {
+    this.#enqueue(() => this.#onCandidate(candidate));
+  }
+
+  /**
+   * Put `track` on the sender of its kind (device switch: no renegotiation).
+   * If this kind was never sent, it is added, which renegotiates.
+   */
+  async replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void> {
+    if (this.#closed) return;
+    const sender = this.#senders.get(track.kind);
+    if (sender) {
+      await sender.replaceTrack(track);
+    } else if (this.#tracksAdded) {
+      this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
+    }
+  }
+
+  /** Tear down: every handler nulled, timers cleared, the PC closed. Local tracks are not ours to stop. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearTimers();
+    const pc = this.#pc;
+    pc.onnegotiationneeded = null;
+    pc.onicecandidate = null;
+    pc.ontrack = null;
+    pc.onconnectionstatechange = null;
+    pc.onsignalingstatechange = null;
+    pc.close();
+    this.#pendingCandidates = [];
+    this.#apply({ type: 'close' });
+  }
+
+  // ---- negotiation ----------------------------------------------------------
+
+  async #negotiate(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#makingOffer = true;
+      await this.#pc.setLocalDescription();
+      await this.#sendLocalDescription();
+    } catch (err) {
+      this.#report(err, 'Could not create an offer');
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #onDescription(description: SessionDescription): Promise<void> {
+    if (this.#closed) return;
+    const pc = this.#pc;
+    const { ignoreOffer } = decideOnDescription({
+      descriptionType: description.type,
+      polite: this.polite,
+      makingOffer: this.#makingOffer,
+      signalingState: pc.signalingState,
+      isSettingRemoteAnswerPending: this.#isSettingRemoteAnswerPending,
+    });
+    this.#ignoreOffer = ignoreOffer;
+    if (ignoreOffer) return; // impolite side keeps its own offer; the other side rolls back
+    if (description.type === 'answer' && !isAnswerExpected(pc.signalingState)) return; // stale
+
+    const previousUfrags = this.#remoteUfrags();
+    this.#isSettingRemoteAnswerPending = description.type === 'answer';
+    try {
+      // On the polite side this implicitly rolls back our own pending offer.
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.#isSettingRemoteAnswerPending = false;
+    }
+    if (this.#closed) return;
+    await this.#flushCandidates();
+
+    if (description.type === 'offer') {
+      if (isIceRestart(previousUfrags, this.#remoteUfrags())) this.#onRemoteRestart();
+      if (!this.#tracksAdded) this.#addLocalTracks(); // reuses the offered transceivers
+      await pc.setLocalDescription();
+      await this.#sendLocalDescription();
+    }
+  }
+
+  async #onCandidate(candidate: IceCandidate | null): Promise<void> {
+    if (this.#closed) return;
+    if (!this.#pc.remoteDescription) {
+      if (this.#pendingCandidates.length < MAX_PENDING_CANDIDATES) {
+        this.#pendingCandidates.push(candidate);
+      }
+      return;
+    }
+    await this.#addCandidate(candidate);
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const c of pending) await this.#addCandidate(c);
+  }
+
+  async #addCandidate(candidate: IceCandidate | null): Promise<void> {
+    if (this.#closed) return;
+    if (candidate === null) {
+      // End-of-candidates is an optimisation; older browsers reject the call.
+      await this.#pc.addIceCandidate().catch(() => undefined);
+      return;
+    }
+    // A candidate of an ICE generation an ICE restart replaced: drop it.
+    if (!isCurrentGeneration(candidate.usernameFragment, this.#remoteUfrags())) return;
+    try {
+      await this.#pc.addIceCandidate(toCandidateInit(candidate));
+    } catch (err) {
+      // Candidates of an offer we deliberately ignored are expected to fail.
+      if (!this.#ignoreOffer) this.#report(err, 'Could not add a remote ICE candidate');
+    }
+  }
+
+  async #sendLocalDescription(): Promise<void> {
+    const local = this.#pc.localDescription;
+    if (this.#closed || !local || (local.type !== 'offer' && local.type !== 'answer')) return;
+    await this.#options.signaler.description({ type: local.type, sdp: local.sdp });
+  }
+
+  #addLocalTracks(): void {
+    const stream = this.#options.localStream();
+    this.#tracksAdded = true;
+    if (!stream) return;
+    for (const track of stream.getTracks()) {
+      if (this.#senders.has(track.kind)) continue;
+      this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
+    }
+  }
+
+  #remoteUfrags(): Set<string> {
+    const sdp = this.#pc.remoteDescription?.sdp;
+    return sdp ? iceUfragsOf(sdp) : new Set();
+  }
+
+  #enqueue(task: () => Promise<void>): void {
+    this.#inbound = this.#inbound.then(task).catch((err: unknown) => {
+      this.#report(err, 'Could not apply a remote description');
+    });
+  }
+
+  // ---- remote media -----------------------------------------------------------
+
+  #onTrack(track: MediaStreamTrack): void {
+    const stream = this.#remoteStream;
+    if (!stream.getTracks().includes(track)) {
+      stream.addTrack(track);
+      track.addEventListener('ended', () => stream.removeTrack(track), { once: true });
+    }
+    if (this.#remoteStreamAnnounced) return;
+    this.#remoteStreamAnnounced = true;
+    // Announce after the current task: the tracks of one offer arrive in a
+    // burst of track events, and the UI should get a stream holding them all.
+    setTimeout(() => {
+      if (!this.#closed) this.safeEmit('remoteStream', stream);
+    }, 0);
+  }
+
+  // ---- connection state and ICE recovery ---------------------------------------
+
+  #onConnectionState(state: RTCPeerConnectionState): void {
+    if (this.#closed) return;
+    this.#apply({ type: 'connection', state });
+    switch (state) {
+      case 'connected':
+        this.#everConnected = true;
+        this.#restartsThisEpisode = 0;
+        this.#restartInFlight = false;
+        this.#clearRecoveryTimers();
+        void this.#refreshConnectionType();
+        this.#statsTimer ??= setInterval(
+          () => void this.#refreshConnectionType(),
+          this.#timing.statsIntervalMs,
+        );
+        break;
+      case 'disconnected':
+        // Often transient (Wi-Fi hiccup); libwebrtc recovers by itself if the
+        // path comes back, so only restart when it lasts.
+        this.#stopStats();
+        if (!this.#restartInFlight) {
+          this.#scheduleRestart(restartDelayMs('disconnected', this.polite, this.#timing));
+        }
+        break;
+      case 'failed':
+        this.#stopStats();
+        if (!this.#restartInFlight) {
+          this.#scheduleRestart(restartDelayMs('failed', this.polite, this.#timing));
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Schedule our own ICE restart, unless one is already scheduled. */
+  #scheduleRestart(delayMs: number): void {
+    if (this.#closed || this.#scheduledRestart !== undefined) return;
+    this.#scheduledRestart = setTimeout(() => {
+      this.#scheduledRestart = undefined;
+      void this.#restartIce();
+    }, delayMs);
+  }
+
+  /**
+   * ICE restart with fresh ICE servers: stale TURN credentials would make the
+   * new allocation fail silently. A local offer whose answer never came is
+   * rolled back first, or restartIce() could never start a new negotiation.
+   */
+  async #restartIce(): Promise<void> {
+    if (this.#closed || this.#pc.connectionState === 'connected') return;
+    if (this.#restartsThisEpisode >= this.#timing.maxRestarts) {
+      this.#giveUp();
+      return;
+    }
+    this.#restartsThisEpisode += 1;
+    this.#restartInFlight = true;
+    this.#apply({ type: 'restarting' });
+    this.#watchRestart();
+    try {
+      const servers = await this.#options.refreshIceServers();
+      if (this.#closed) return;
+      if (servers)
+        this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers: servers });
+    } catch (err) {
+      this.#report(err, 'Could not refresh ICE servers; restarting with the old ones');
+    }
+    if (this.#closed) return;
+    if (this.#pc.signalingState === 'have-local-offer' && !this.#makingOffer) {
+      await this.#pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
+    }
+    if (this.#closed) return;
+    this.#pc.restartIce();
+  }
+
+  /** The remote side restarted ICE: give its attempt time before restarting ourselves. */
+  #onRemoteRestart(): void {
+    if (this.#scheduledRestart !== undefined) {
+      clearTimeout(this.#scheduledRestart);
+      this.#scheduledRestart = undefined;
+    }
+    if (this.#pc.connectionState === 'connected') return;
+    this.#restartInFlight = true;
+    this.#watchRestart();
+  }
+
+  /** If the connection is not back within restartTimeoutMs, report it and try again (or give up). */
+  #watchRestart(): void {
+    if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
+    this.#restartWatch = setTimeout(() => {
+      this.#restartWatch = undefined;
+      this.#restartInFlight = false;
+      if (this.#closed || this.#pc.connectionState === 'connected') return;
+      this.safeEmit('iceFailed');
+      void this.#restartIce();
+    }, this.#timing.restartTimeoutMs);
+  }
+
+  #giveUp(): void {
+    this.#clearTimers();
+    this.#apply({ type: 'gaveUp' });
+  }
+
+  async #refreshConnectionType(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      const report = await this.#pc.getStats();
+      if (this.#closed) return;
+      const type = connectionTypeFromStats(report.values() as Iterable<StatLike>);
+      if (type !== this.#connectionType) {
+        this.#connectionType = type;
+        this.safeEmit('connectionTypeChanged', type);
+      }
+    } catch {
+      // getStats fails only on a closed PC; nothing to update then.
+    }
+  }
+
+  #apply(input: PeerSessionInput): void {
+    const prev = this.#state;
+    const next = nextPeerSessionState(prev, input);
+    if (next === prev) return;
+    this.#state = next;
+    this.safeEmit('stateChanged', next, prev);
+  }
+
+  #stopStats(): void {
+    if (this.#statsTimer !== undefined) clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+  }
+
+  #clearRecoveryTimers(): void {
+    if (this.#scheduledRestart !== undefined) clearTimeout(this.#scheduledRestart);
+    if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
+    if (this.#setupTimer !== undefined) clearTimeout(this.#setupTimer);
+    this.#scheduledRestart = undefined;
+    this.#restartWatch = undefined;
+    this.#setupTimer = undefined;
+  }
+
+  #clearTimers(): void {
+    this.#clearRecoveryTimers();
+    this.#stopStats();
+  }
+
+  #report(err: unknown, context?: string): void {
+    if (this.#closed) return;
+    const e = toParleyError(err, ErrorCode.INTERNAL);
+    const wrapped =
+      context === undefined
+        ? e
+        : new ParleyError(e.code, `${context}: ${e.message}`, { cause: err });
+    this.safeEmit('error', wrapped);
+  }
+}

@@ -1,0 +1,276 @@
+import {
+  AckDataSchemas,
+  ClientMessageSchemas,
+  ErrorCode,
+  ErrorCodeSchema,
+  PROTOCOL_VERSION,
+  ServerMessageSchemas,
+  classifyValidationError,
+  type AckData,
+  type ClientEventName,
+  type ClientMessage,
+  type HandshakeAuth,
+  type ServerEventName,
+  type ServerMessage,
+} from '@parley/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { z } from 'zod';
+import { ClientErrorCode, ParleyError, type ParleyErrorCode } from './errors.js';
+import type { ConnectionState } from './events.js';
+import { TypedEmitter } from './TypedEmitter.js';
+
+/** One listener per server notification, with the already-validated payload. */
+export type InboundEvents = { [E in ServerEventName]: (msg: ServerMessage<E>) => void };
+
+export type SignalingEvents = InboundEvents & {
+  stateChanged: (state: ConnectionState, prev: ConnectionState) => void;
+  /** Asynchronous trouble: handshake refused on reconnect, malformed server message. */
+  error: (err: ParleyError) => void;
+};
+
+export interface SignalingOptions {
+  url: string;
+  /** How long a request waits for its ack. */
+  requestTimeoutMs: number;
+  /** How long one connection attempt may take (Socket.IO `timeout`). */
+  connectTimeoutMs: number;
+}
+
+/** Ack envelope; the error code is checked separately so an unknown one is not "malformed". */
+const AckEnvelopeSchema = z.union([
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+]);
+
+const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+
+/** A wire code we know, or INTERNAL for one a newer server invented. */
+export function wireErrorCode(code: string): ParleyErrorCode {
+  const parsed = ErrorCodeSchema.safeParse(code);
+  return parsed.success ? parsed.data : ErrorCode.INTERNAL;
+}
+
+/**
+ * A `connect_error` as a ParleyError: the server's refusal (`err.data`,
+ * e.g. PROTOCOL_VERSION_MISMATCH) when there is one, else SIGNALING_UNAVAILABLE.
+ */
+export function connectErrorToParley(err: unknown): ParleyError {
+  const data =
+    typeof err === 'object' && err !== null ? (err as { data?: unknown }).data : undefined;
+  const refusal = ConnectErrorDataSchema.safeParse(data);
+  if (refusal.success) {
+    return new ParleyError(refusal.data.code, refusal.data.message, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : 'connection failed';
+  return new ParleyError(
+    ClientErrorCode.SIGNALING_UNAVAILABLE,
+    `Cannot reach the signaling server (${message})`,
+    { cause: err },
+  );
+}
+
+/**
+ * The Socket.IO connection: the only module that imports socket.io-client.
+ * Every inbound message and every ack is validated with the protocol's
+ * schemas; a malformed one is dropped and reported, never trusted.
+ */
+export class SignalingChannel extends TypedEmitter<SignalingEvents> {
+  readonly #options: SignalingOptions;
+  #socket: Socket | null = null;
+  #state: ConnectionState = 'disconnected';
+  #connecting: Promise<void> | null = null;
+
+  constructor(options: SignalingOptions) {
+    super();
+    this.#options = options;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get connected(): boolean {
+    return this.#socket?.connected === true;
+  }
+
+  /**
+   * Open the connection (websocket first, long-polling if websocket fails).
+   * Rejects with the server's refusal code or SIGNALING_UNAVAILABLE; after a
+   * first success, drops are retried by Socket.IO ('reconnecting').
+   */
+  connect(): Promise<void> {
+    if (this.#socket?.connected) return Promise.resolve();
+    if (this.#connecting) return this.#connecting;
+    if (this.#socket?.active) return this.#reconnected();
+    const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+    const socket = io(this.#options.url, {
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      auth: { ...auth },
+      autoConnect: false,
+      forceNew: true,
+      reconnection: true,
+      timeout: this.#options.connectTimeoutMs,
+    });
+    this.#socket = socket;
+    this.#attach(socket);
+    this.#setState('connecting');
+
+    const attempt = new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onError);
+      };
+      const onConnect = () => {
+        cleanup();
+        resolve();
+      };
+      const onError = (err: unknown) => {
+        cleanup();
+        // The first attempt failed: stop here rather than retry in the
+        // background; the caller decides whether to try again.
+        this.#teardown(socket);
+        reject(connectErrorToParley(err));
+      };
+      socket.on('connect', onConnect);
+      socket.on('connect_error', onError);
+      socket.connect();
+    });
+    this.#connecting = attempt;
+    const clear = () => {
+      if (this.#connecting === attempt) this.#connecting = null;
+    };
+    attempt.then(clear, clear);
+    return attempt;
+  }
+
+  /** Socket.IO is already reconnecting: wait for it (or for it to give up). */
+  #reconnected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onState = (state: ConnectionState) => {
+        if (state === 'connected') {
+          this.off('stateChanged', onState);
+          resolve();
+        } else if (state === 'disconnected') {
+          this.off('stateChanged', onState);
+          reject(
+            new ParleyError(ClientErrorCode.SIGNALING_UNAVAILABLE, 'The connection was closed'),
+          );
+        }
+      };
+      this.on('stateChanged', onState);
+    });
+  }
+
+  /** Close the connection for good (no reconnection). */
+  disconnect(): void {
+    const socket = this.#socket;
+    if (socket) this.#teardown(socket);
+    this.#connecting = null;
+  }
+
+  /**
+   * Send a request and wait for its ack. Resolves with the validated ack data;
+   * rejects with the server's error code, INVALID_MESSAGE/PAYLOAD_TOO_LARGE
+   * (refused locally, nothing sent), NOT_CONNECTED or SIGNALING_TIMEOUT.
+   */
+  async request<E extends ClientEventName>(
+    event: E,
+    payload: ClientMessage<E>,
+    timeoutMs: number = this.#options.requestTimeoutMs,
+  ): Promise<AckData<E>> {
+    const outbound = ClientMessageSchemas[event].safeParse(payload);
+    if (!outbound.success) {
+      const { code, message } = classifyValidationError(outbound.error);
+      throw new ParleyError(code, message);
+    }
+    const socket = this.#socket;
+    if (!socket?.connected) {
+      throw new ParleyError(ClientErrorCode.NOT_CONNECTED, 'Not connected to the signaling server');
+    }
+    let raw: unknown;
+    try {
+      raw = await socket.timeout(timeoutMs).emitWithAck(event, outbound.data);
+    } catch (err) {
+      if (!socket.connected) {
+        throw new ParleyError(ClientErrorCode.NOT_CONNECTED, `Connection lost during "${event}"`, {
+          cause: err,
+        });
+      }
+      throw new ParleyError(
+        ClientErrorCode.SIGNALING_TIMEOUT,
+        `No answer to "${event}" within ${timeoutMs} ms`,
+        { cause: err },
+      );
+    }
+    const envelope = AckEnvelopeSchema.safeParse(raw);
+    if (!envelope.success) throw this.#malformed(`ack of "${event}"`, envelope.error);
+    if (!envelope.data.ok) {
+      const { code, message } = envelope.data.error;
+      throw new ParleyError(wireErrorCode(code), message);
+    }
+    const data = AckDataSchemas[event].safeParse(envelope.data.data);
+    if (!data.success) throw this.#malformed(`ack of "${event}"`, data.error);
+    return data.data as AckData<E>;
+  }
+
+  #attach(socket: Socket): void {
+    socket.on('connect', () => this.#setState('connected'));
+    socket.on('disconnect', () => {
+      if (socket !== this.#socket) return;
+      // socket.active: Socket.IO will reconnect by itself (not a deliberate
+      // disconnect by us or by the server).
+      this.#setState(socket.active ? 'reconnecting' : 'disconnected');
+    });
+    socket.on('connect_error', (err: unknown) => {
+      if (socket !== this.#socket || this.#connecting) return; // first attempt: connect() reports it
+      if (!socket.active) {
+        // The server refused the handshake (middleware error): no retry.
+        this.safeEmit('error', connectErrorToParley(err));
+        this.#teardown(socket);
+      }
+    });
+    for (const event of Object.keys(ServerMessageSchemas) as ServerEventName[]) {
+      socket.on(event, (raw: unknown) => this.#inbound(event, raw));
+    }
+  }
+
+  #inbound<E extends ServerEventName>(event: E, raw: unknown): void {
+    const parsed = ServerMessageSchemas[event].safeParse(raw);
+    if (!parsed.success) {
+      this.safeEmit('error', this.#malformed(`"${event}"`, parsed.error));
+      return;
+    }
+    const emit = this.safeEmit.bind(this) as (e: E, msg: ServerMessage<E>) => boolean;
+    emit(event, parsed.data as ServerMessage<E>);
+  }
+
+  #malformed(what: string, error: z.ZodError): ParleyError {
+    const { message } = classifyValidationError(error);
+    console.warn(`[parley] dropped a malformed ${what} from the server: ${message}`);
+    return new ParleyError(
+      ErrorCode.INVALID_MESSAGE,
+      `The server sent a malformed ${what} (${message})`,
+    );
+  }
+
+  #teardown(socket: Socket): void {
+    socket.removeAllListeners();
+    socket.io.removeAllListeners();
+    socket.disconnect();
+    if (this.#socket === socket) {
+      this.#socket = null;
+      this.#setState('disconnected');
+    }
+  }
+
+  #setState(next: ConnectionState): void {
+    const prev = this.#state;
+    if (prev === next) return;
+    this.#state = next;
+    this.safeEmit('stateChanged', next, prev);
+  }
+}

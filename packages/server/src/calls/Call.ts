@@ -1,0 +1,223 @@
+import {
+  ErrorCode,
+  type CallEndReason,
+  type CallId,
+  type CallInfo,
+  type CallState,
+  type PeerId,
+  type RoomId,
+} from '@parley/protocol';
+import { AppError } from '../errors.js';
+
+/**
+ * A call between members of one room, and its state machine.
+ *
+ * Members are in one of two sets: `participants` (started or accepted the
+ * call) and `invited` (ringing). The model is group-ready; today only 1:1
+ * calls are created. States:
+ *
+ *   ringing --accept--> active
+ *   ringing --decline | cancel | expire | depart--> (over)
+ *   active  --hangup | depart--> (over when fewer than 2 remain and nobody rings)
+ *
+ * Every change returns a CallOutcome: the call after the change, whether it
+ * is over (the caller must then remove it) and who must be told what.
+ */
+
+export type CallAction = 'accept' | 'decline' | 'cancel' | 'hangup';
+type Role = 'initiator' | 'participant' | 'invited';
+
+/** Who may do what, in which state. Anything else is INVALID_STATE. */
+const RULES: Record<CallAction, { roles: readonly Role[]; states: readonly CallState[] }> = {
+  accept: { roles: ['invited'], states: ['ringing', 'active'] },
+  decline: { roles: ['invited'], states: ['ringing', 'active'] },
+  cancel: { roles: ['initiator'], states: ['ringing'] },
+  hangup: { roles: ['initiator', 'participant'], states: ['active'] },
+};
+
+/** A notification the outcome asks to deliver. */
+export type CallNotice =
+  | { readonly kind: 'incoming'; readonly to: readonly PeerId[]; readonly from: PeerId }
+  | { readonly kind: 'updated'; readonly to: readonly PeerId[] }
+  | {
+      readonly kind: 'ended';
+      readonly to: readonly PeerId[];
+      readonly reason: CallEndReason;
+      readonly by?: PeerId;
+    };
+
+export interface CallOutcome {
+  /** The call after the change. */
+  readonly call: CallInfo;
+  /** The call is over and must be removed from its registry. */
+  readonly over: boolean;
+  readonly notices: readonly CallNotice[];
+}
+
+export class Call {
+  private state: CallState = 'ringing';
+  private readonly participants = new Set<PeerId>();
+  private readonly invited = new Set<PeerId>();
+
+  constructor(
+    readonly id: CallId,
+    readonly room: RoomId,
+    readonly initiator: PeerId,
+    invitees: readonly PeerId[],
+    readonly createdAt: number,
+  ) {
+    if (invitees.length === 0) throw new Error('a call needs at least one invitee');
+    if (invitees.includes(initiator)) throw new Error('the initiator cannot invite itself');
+    this.participants.add(initiator);
+    for (const p of invitees) this.invited.add(p);
+  }
+
+  get currentState(): CallState {
+    return this.state;
+  }
+
+  isMember(p: PeerId): boolean {
+    return this.participants.has(p) || this.invited.has(p);
+  }
+
+  isParticipant(p: PeerId): boolean {
+    return this.participants.has(p);
+  }
+
+  isInvited(p: PeerId): boolean {
+    return this.invited.has(p);
+  }
+
+  /** Participants and invited, participants first. */
+  members(): PeerId[] {
+    return [...this.participants, ...this.invited];
+  }
+
+  info(): CallInfo {
+    return {
+      id: this.id,
+      room: this.room,
+      initiator: this.initiator,
+      state: this.state,
+      participants: [...this.participants],
+      invited: [...this.invited],
+      createdAt: this.createdAt,
+    };
+  }
+
+  /** Throws CALL_NOT_FOUND for a stranger, INVALID_STATE for a member who may not do this now. */
+  assertAllowed(action: CallAction, p: PeerId): void {
+    if (!this.isMember(p)) {
+      throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
+    }
+    const rule = RULES[action];
+    const roles = this.rolesOf(p);
+    if (!rule.roles.some((r) => roles.includes(r))) {
+      throw new AppError(
+        ErrorCode.INVALID_STATE,
+        `cannot ${action}: only ${rule.roles.join(' or ')} members may`,
+      );
+    }
+    if (!rule.states.includes(this.state)) {
+      throw new AppError(ErrorCode.INVALID_STATE, `cannot ${action} a call that is ${this.state}`);
+    }
+  }
+
+  accept(p: PeerId): CallOutcome {
+    this.assertAllowed('accept', p);
+    this.invited.delete(p);
+    this.participants.add(p);
+    this.state = 'active';
+    const others = [...this.participants].filter((m) => m !== p);
+    return { call: this.info(), over: false, notices: [{ kind: 'updated', to: others }] };
+  }
+
+  decline(p: PeerId): CallOutcome {
+    this.assertAllowed('decline', p);
+    this.invited.delete(p);
+    return this.settle('declined', p);
+  }
+
+  cancel(p: PeerId): CallOutcome {
+    this.assertAllowed('cancel', p);
+    // Cancelling ends the call for everyone who is still ringing.
+    const notify = this.members().filter((m) => m !== p);
+    this.invited.clear();
+    this.participants.clear();
+    return {
+      call: this.info(),
+      over: true,
+      notices: [{ kind: 'ended', to: notify, reason: 'cancelled', by: p }],
+    };
+  }
+
+  hangup(p: PeerId): CallOutcome {
+    this.assertAllowed('hangup', p);
+    this.participants.delete(p);
+    return this.settle('hung-up', p);
+  }
+
+  /** A member left the room or lost its connection; null if `p` is not a member. */
+  depart(p: PeerId, reason: 'left' | 'disconnected'): CallOutcome | null {
+    if (!this.isMember(p)) return null;
+    this.participants.delete(p);
+    this.invited.delete(p);
+    return this.settle(reason, p);
+  }
+
+  /** Nobody answered in time: every invitee stops ringing. */
+  expire(): CallOutcome {
+    const missed = [...this.invited];
+    this.invited.clear();
+    if (this.isOver()) {
+      const notify = [...this.participants, ...missed];
+      this.participants.clear();
+      return {
+        call: this.info(),
+        over: true,
+        notices: [{ kind: 'ended', to: notify, reason: 'missed' }],
+      };
+    }
+    // A group call that is already active goes on; only the unanswered invitees drop out.
+    return {
+      call: this.info(),
+      over: false,
+      notices: [
+        { kind: 'ended', to: missed, reason: 'missed' },
+        { kind: 'updated', to: [...this.participants] },
+      ],
+    };
+  }
+
+  /**
+   * After `by` dropped out: the call is over when nobody who started or
+   * accepted it remains, or when fewer than two remain and nobody rings.
+   */
+  private settle(reason: CallEndReason, by: PeerId): CallOutcome {
+    if (this.isOver()) {
+      const notify = this.members();
+      this.participants.clear();
+      this.invited.clear();
+      return {
+        call: this.info(),
+        over: true,
+        notices: [{ kind: 'ended', to: notify, reason, by }],
+      };
+    }
+    return {
+      call: this.info(),
+      over: false,
+      notices: [{ kind: 'updated', to: [...this.participants] }],
+    };
+  }
+
+  private isOver(): boolean {
+    return this.participants.size === 0 || (this.participants.size < 2 && this.invited.size === 0);
+  }
+
+  private rolesOf(p: PeerId): Role[] {
+    if (this.invited.has(p)) return ['invited'];
+    if (!this.participants.has(p)) return [];
+    return p === this.initiator ? ['initiator', 'participant'] : ['participant'];
+  }
+}

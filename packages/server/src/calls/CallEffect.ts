@@ -1,0 +1,59 @@
+import type { CallEndReason, CallId, CallInfo, PeerId, PeerInfo } from '@parley/protocol';
+import { peerInfo } from '../rooms/Participant.js';
+import type { Room } from '../rooms/Room.js';
+import type { CallOutcome } from './Call.js';
+
+/** One notification, addressed to socket ids. */
+export type CallDelivery =
+  | {
+      readonly kind: 'incoming';
+      readonly to: readonly string[];
+      readonly call: CallInfo;
+      readonly from: PeerInfo;
+    }
+  | { readonly kind: 'updated'; readonly to: readonly string[]; readonly call: CallInfo }
+  | {
+      readonly kind: 'ended';
+      readonly to: readonly string[];
+      readonly callId: CallId;
+      readonly reason: CallEndReason;
+      readonly by?: PeerId;
+    };
+
+/** A CallOutcome with its recipients resolved, ready to emit. */
+export interface CallEffect {
+  readonly call: CallInfo;
+  readonly over: boolean;
+  readonly deliveries: readonly CallDelivery[];
+}
+
+/**
+ * Resolve recipients inside the room transaction, while the room still knows
+ * their sockets (after a leave the room may be gone).
+ */
+export function resolveCallEffect(room: Room, outcome: CallOutcome): CallEffect {
+  const deliveries: CallDelivery[] = [];
+  for (const notice of outcome.notices) {
+    const to = room.addresses(notice.to);
+    if (to.length === 0) continue;
+    switch (notice.kind) {
+      case 'incoming': {
+        const from = room.get(notice.from);
+        if (from)
+          deliveries.push({ kind: 'incoming', to, call: outcome.call, from: peerInfo(from) });
+        break;
+      }
+      case 'updated':
+        deliveries.push({ kind: 'updated', to, call: outcome.call });
+        break;
+      case 'ended':
+        deliveries.push(
+          notice.by === undefined
+            ? { kind: 'ended', to, callId: outcome.call.id, reason: notice.reason }
+            : { kind: 'ended', to, callId: outcome.call.id, reason: notice.reason, by: notice.by },
+        );
+        break;
+    }
+  }
+  return { call: outcome.call, over: outcome.over, deliveries };
+}

@@ -1,0 +1,110 @@
+import { ErrorCode, type CallId, type PeerId, type RoomId } from '@parley/protocol';
+import { AppError } from '../errors.js';
+import { newCallId } from '../ids.js';
+import type { Room } from '../rooms/Room.js';
+import type { StateStore } from '../state/StateStore.js';
+import type { Call, CallOutcome } from './Call.js';
+import { resolveCallEffect, type CallEffect } from './CallEffect.js';
+
+export interface CallServiceOptions {
+  readonly now?: () => number;
+  readonly newId?: () => CallId;
+}
+
+export interface InviteEffect extends CallEffect {
+  readonly kind: 'created' | 'glare';
+}
+
+/**
+ * Call operations on a room in the store. The caller (a signaling handler)
+ * has already established that `peer` joined room `roomId`; a room that is
+ * gone or a peer no longer in it is NOT_IN_ROOM.
+ */
+export class CallService {
+  private readonly now: () => number;
+  private readonly newId: () => CallId;
+
+  constructor(
+    private readonly store: StateStore,
+    options: CallServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.newId = options.newId ?? newCallId;
+  }
+
+  invite(roomId: RoomId, from: PeerId, to: PeerId): Promise<InviteEffect> {
+    return this.store.update(roomId, (room) => {
+      const r = memberRoom(room, from);
+      if (to === from || !r.has(to)) {
+        throw new AppError(ErrorCode.PEER_NOT_FOUND, 'no such participant in this room');
+      }
+      const { outcome, kind } = r.calls.invite(roomId, from, to, this.newId, this.now());
+      return { room: r, result: { ...resolveCallEffect(r, outcome), kind } };
+    });
+  }
+
+  accept(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+    return this.change(roomId, callId, peer, (call) => call.accept(peer));
+  }
+
+  decline(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+    return this.change(roomId, callId, peer, (call) => call.decline(peer));
+  }
+
+  cancel(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+    return this.change(roomId, callId, peer, (call) => call.cancel(peer));
+  }
+
+  hangup(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+    return this.change(roomId, callId, peer, (call) => call.hangup(peer));
+  }
+
+  /** The ring timer fired; null if the call was answered or ended meanwhile. */
+  expire(roomId: RoomId, callId: CallId): Promise<CallEffect | null> {
+    return this.store.update(roomId, (room) => {
+      if (!room) return { room: null, result: null };
+      const outcome = room.calls.expire(callId);
+      return { room, result: outcome && resolveCallEffect(room, outcome) };
+    });
+  }
+
+  /**
+   * Where a relayed signal from `from` to `to` in call `callId` may go: both
+   * must be participants (accepted) of that call in `from`'s room. Returns
+   * the target's socket id; anything else is refused, so the signal reaches
+   * nobody.
+   */
+  relayTarget(roomId: RoomId, callId: CallId, from: PeerId, to: PeerId): Promise<string> {
+    return this.store.read(roomId, (room) => {
+      const r = memberRoom(room, from);
+      const call = r.calls.get(callId);
+      if (!call || !call.isMember(from))
+        throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
+      if (!call.isParticipant(from)) {
+        throw new AppError(ErrorCode.INVALID_STATE, 'accept the call before sending signals');
+      }
+      const target = to === from || !call.isParticipant(to) ? undefined : r.get(to);
+      if (!target)
+        throw new AppError(ErrorCode.PEER_NOT_FOUND, 'that participant is not in this call');
+      return target.socketId;
+    });
+  }
+
+  private change(
+    roomId: RoomId,
+    callId: CallId,
+    peer: PeerId,
+    change: (call: Call) => CallOutcome,
+  ): Promise<CallEffect> {
+    return this.store.update(roomId, (room) => {
+      const r = memberRoom(room, peer);
+      const outcome = r.calls.apply(callId, peer, change);
+      return { room: r, result: resolveCallEffect(r, outcome) };
+    });
+  }
+}
+
+function memberRoom(room: Room | undefined, peer: PeerId): Room {
+  if (!room?.has(peer)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+  return room;
+}

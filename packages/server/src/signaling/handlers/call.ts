@@ -1,0 +1,37 @@
+import { publishCallEffect } from '../publishCallEffect.js';
+import { requireJoined } from '../session.js';
+import type { HandlerMap } from '../types.js';
+
+export const callHandlers = {
+  'call:invite': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    const effect = await ctx.calls.invite(m.roomId, m.peerId, p.to);
+    publishCallEffect(ctx, m.roomId, effect);
+    return { call: effect.call };
+  },
+
+  'call:accept': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    const effect = await ctx.calls.accept(m.roomId, p.callId, m.peerId);
+    publishCallEffect(ctx, m.roomId, effect);
+    return { call: effect.call };
+  },
+
+  'call:decline': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    publishCallEffect(ctx, m.roomId, await ctx.calls.decline(m.roomId, p.callId, m.peerId));
+    return {};
+  },
+
+  'call:cancel': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    publishCallEffect(ctx, m.roomId, await ctx.calls.cancel(m.roomId, p.callId, m.peerId));
+    return {};
+  },
+
+  'call:hangup': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    publishCallEffect(ctx, m.roomId, await ctx.calls.hangup(m.roomId, p.callId, m.peerId));
+    return {};
+  },
+} satisfies Partial<HandlerMap>;

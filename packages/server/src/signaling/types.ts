@@ -1,0 +1,62 @@
+import type {
+  ClientEventName,
+  ClientToServerEvents,
+  PeerId,
+  RoomId,
+  ServerToClientEvents,
+  AckData,
+  ParsedClientMessage,
+} from '@parley/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Server, Socket } from 'socket.io';
+import type { CallService } from '../calls/CallService.js';
+import type { RingTimers } from '../calls/RingTimers.js';
+import type { Config } from '../config.js';
+import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+
+/**
+ * Per-socket identity. Kept plain (no class instances, no promises) because a
+ * multi-node adapter serialises `socket.data` for fetchSockets().
+ */
+export interface SocketData {
+  peerId: PeerId | null;
+  roomId: RoomId | null;
+}
+
+type InterServerEvents = Record<string, never>;
+
+export type ParleyServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type ParleySocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+
+/** Everything a handler may use; built once per app. */
+export interface SignalingContext {
+  readonly io: ParleyServer;
+  readonly config: Config;
+  readonly rooms: RoomRegistry;
+  readonly calls: CallService;
+  readonly ringTimers: RingTimers;
+  readonly log: FastifyBaseLogger;
+}
+
+/** The context of one inbound message. */
+export interface RequestContext extends SignalingContext {
+  readonly socket: ParleySocket;
+}
+
+/** A handler gets the validated payload and returns the ack data. */
+export type Handler<E extends ClientEventName> = (
+  ctx: RequestContext,
+  payload: ParsedClientMessage<E>,
+) => Promise<AckData<E>>;
+
+export type HandlerMap = { readonly [E in ClientEventName]: Handler<E> };

@@ -1,0 +1,509 @@
+import {
+  CallEvent,
+  ClientEvent,
+  MediaEvent,
+  ParleyError,
+  type Call,
+  type CallStatus,
+  type ConnectionState,
+  type ConnectionType,
+  type DeviceInfo,
+  type DeviceList,
+  type NetworkTestResult,
+  type ParleyClient,
+} from '@parley/client';
+import type { CallEndReason, MediaState, PeerId, PeerInfo } from '@parley/protocol';
+import {
+  computed,
+  inject,
+  readonly,
+  ref,
+  shallowRef,
+  watch,
+  type InjectionKey,
+  type Ref,
+  type ShallowRef,
+} from 'vue';
+import type { UiError } from '../i18n/describeError';
+
+/*
+ * The only place the app listens to the SDK. SDK events become refs that
+ * components render; components call the actions below and never subscribe
+ * to the client themselves.
+ *
+ * SDK objects (Call, MediaStream) live in shallowRefs only: a deep reactive
+ * proxy around them would break identity checks inside the SDK and the
+ * browser's own objects.
+ */
+
+export type {
+  CallStatus,
+  ConnectionState,
+  ConnectionType,
+  DeviceInfo,
+  DeviceList,
+  NetworkTestResult,
+};
+/** What the call-state element shows: no call yet, or the current/last call's state. */
+export type CallUiState = 'idle' | CallStatus;
+
+export function toUiError(error: unknown): UiError {
+  if (error instanceof ParleyError) return { code: error.code };
+  console.error('Unexpected error', error);
+  return { code: 'INTERNAL' };
+}
+
+function copyMediaState(state: MediaState): MediaState {
+  return { audio: state.audio, video: state.video };
+}
+
+/** Media failures where the microphone alone may still work. */
+const AUDIO_ONLY_FALLBACK: ReadonlySet<string> = new Set([
+  'MEDIA_DEVICE_NOT_FOUND',
+  'MEDIA_DEVICE_IN_USE',
+  'MEDIA_CONSTRAINTS',
+]);
+
+/** An action that failed returns the error instead of throwing: the caller shows it. */
+type Outcome = Promise<UiError | null>;
+
+export function createParleySession(client: ParleyClient) {
+  const connectionState = ref<ConnectionState>(client.connectionState);
+  const room = ref<string | null>(null);
+  const capacity = ref<number | null>(null);
+  const self = shallowRef<PeerInfo | null>(null);
+  const participants = shallowRef<readonly PeerInfo[]>([]);
+
+  const call = shallowRef<Call | null>(null);
+  const callState = ref<CallUiState>('idle');
+  /** Why the last call ended; kept until the next call starts. */
+  const endReason = ref<CallEndReason | null>(null);
+  /** The other side of the current or last call (kept after they leave, for messages). */
+  const callPeer = shallowRef<PeerInfo | null>(null);
+  const remoteStreams = shallowRef<ReadonlyMap<PeerId, MediaStream>>(new Map());
+  const connectionTypes = shallowRef<ReadonlyMap<PeerId, ConnectionType>>(new Map());
+  const iceFailed = shallowRef<ReadonlySet<PeerId>>(new Set());
+
+  const localStream = shallowRef<MediaStream | null>(client.media.stream);
+  const mediaState = ref<MediaState>(copyMediaState(client.media.state));
+  const mediaStarting = ref(false);
+  const mediaError = shallowRef<UiError | null>(null);
+  const devices = shallowRef<DeviceList>({ audioinput: [], videoinput: [], audiooutput: [] });
+  const cameraId = ref('');
+  const micId = ref('');
+  /** Audio output is applied by the app (setSinkId on each remote element). */
+  const speakerId = ref('');
+
+  /** The last asynchronous failure (server errors, failed call actions). */
+  const notice = shallowRef<UiError | null>(null);
+  /** Why the room was lost (shown in the lobby). */
+  const lobbyNotice = shallowRef<UiError | null>(null);
+  /** The connection dropped and the SDK is rejoining the room. */
+  const rejoining = ref(false);
+  const networkTest = shallowRef<NetworkTestResult | null>(null);
+  const networkTestRunning = ref(false);
+
+  // The SDK remembers the output choice for embedders; the tiles apply it (setSinkId).
+  watch(speakerId, (id) => client.media.setAudioOutput(id));
+
+  const joined = computed(() => room.value !== null);
+  /** The remote side with its latest media state (participants get peer:updated). */
+  const remotePeer = computed<PeerInfo | null>(() => {
+    const peer = callPeer.value;
+    if (!peer) return null;
+    return participants.value.find((p) => p.id === peer.id) ?? peer;
+  });
+  const inCall = computed(() => call.value !== null && callState.value !== 'ended');
+
+  // ---- client events ---------------------------------------------------------
+
+  function syncParticipants(): void {
+    participants.value = [...client.participants.values()];
+  }
+
+  /*
+   * A dropped connection makes the SDK forget the room and rejoin it once the
+   * socket is back. The room view stays up meanwhile (with a "reconnecting"
+   * banner) instead of flashing the lobby; if the rejoin fails, or the
+   * connection is gone for good, the user lands in the lobby with the reason.
+   */
+  function giveUpRoom(reason: UiError): void {
+    resetRoomState();
+    lobbyNotice.value = reason;
+  }
+
+  client.on(ClientEvent.ConnectionStateChanged, (state) => {
+    connectionState.value = state;
+    if (state === 'disconnected' && rejoining.value) {
+      giveUpRoom({ code: 'SIGNALING_UNAVAILABLE' });
+    }
+  });
+  client.on(ClientEvent.RoomChanged, (current, me) => {
+    if (current === null) {
+      if (room.value === null) return;
+      if (connectionState.value === 'reconnecting') {
+        rejoining.value = true;
+        syncParticipants();
+      } else {
+        resetRoomState();
+      }
+      return;
+    }
+    rejoining.value = false;
+    room.value = current;
+    self.value = me;
+    syncParticipants();
+  });
+  client.on(ClientEvent.PeerJoined, syncParticipants);
+  client.on(ClientEvent.PeerLeft, syncParticipants);
+  client.on(ClientEvent.PeerUpdated, syncParticipants);
+  client.on(ClientEvent.IncomingCall, (incoming) => trackCall(incoming));
+  client.on(ClientEvent.CallChanged, (current) => {
+    if (current) trackCall(current);
+    else releaseCall();
+  });
+  client.on(ClientEvent.Error, (error) => {
+    const uiError = toUiError(error);
+    // While rejoining, an error is the rejoin failing (room now full, ...);
+    // NOT_CONNECTED means the socket dropped again and the SDK retries.
+    if (rejoining.value && uiError.code !== 'NOT_CONNECTED') giveUpRoom(uiError);
+    else if (!rejoining.value) notice.value = uiError;
+  });
+
+  client.media.on(MediaEvent.StreamChanged, (stream) => {
+    localStream.value = stream;
+  });
+  client.media.on(MediaEvent.StateChanged, (state) => {
+    mediaState.value = copyMediaState(state);
+  });
+  client.media.on(MediaEvent.DevicesChanged, (list) => {
+    devices.value = list;
+  });
+
+  // ---- call tracking -----------------------------------------------------------
+
+  let detachCall: (() => void) | null = null;
+
+  function updateMap<K, V>(target: ShallowRef<ReadonlyMap<K, V>>, key: K, value: V | null): void {
+    const next = new Map(target.value);
+    if (value === null) next.delete(key);
+    else next.set(key, value);
+    target.value = next;
+  }
+
+  function markEnded(reason: CallEndReason | null): void {
+    callState.value = 'ended';
+    if (reason) endReason.value = reason;
+    remoteStreams.value = new Map();
+  }
+
+  function trackCall(next: Call): void {
+    if (call.value === next) return;
+    detachCall?.();
+    call.value = next;
+    callPeer.value = next.remotePeer;
+    // A new call starts: the previous end reason is no longer relevant.
+    endReason.value = null;
+    callState.value = next.state;
+    remoteStreams.value = new Map(next.remoteStreams);
+    connectionTypes.value = new Map(
+      [...next.remoteStreams.keys()].map((id) => [id, next.connectionType(id)] as const),
+    );
+    iceFailed.value = new Set();
+
+    const onState = (state: CallStatus): void => {
+      if (state === 'ended') markEnded(next.endReason);
+      else callState.value = state;
+    };
+    const onEnded = (reason: CallEndReason): void => markEnded(reason);
+    const onStream = (peerId: PeerId, stream: MediaStream): void => {
+      updateMap(remoteStreams, peerId, stream);
+      if (!connectionTypes.value.has(peerId)) {
+        updateMap(connectionTypes, peerId, next.connectionType(peerId));
+      }
+    };
+    const onStreamRemoved = (peerId: PeerId): void => updateMap(remoteStreams, peerId, null);
+    const onConnectionType = (peerId: PeerId, type: ConnectionType): void =>
+      updateMap(connectionTypes, peerId, type);
+    const onIceFailed = (peerId: PeerId): void => {
+      iceFailed.value = new Set([...iceFailed.value, peerId]);
+    };
+
+    next.on(CallEvent.StateChanged, onState);
+    next.on(CallEvent.Ended, onEnded);
+    next.on(CallEvent.RemoteStream, onStream);
+    next.on(CallEvent.RemoteStreamRemoved, onStreamRemoved);
+    next.on(CallEvent.ConnectionTypeChanged, onConnectionType);
+    next.on(CallEvent.IceFailed, onIceFailed);
+    detachCall = () => {
+      next.off(CallEvent.StateChanged, onState);
+      next.off(CallEvent.Ended, onEnded);
+      next.off(CallEvent.RemoteStream, onStream);
+      next.off(CallEvent.RemoteStreamRemoved, onStreamRemoved);
+      next.off(CallEvent.ConnectionTypeChanged, onConnectionType);
+      next.off(CallEvent.IceFailed, onIceFailed);
+    };
+    // The state may have moved on between the SDK creating the call and now.
+    if (next.state === 'ended') markEnded(next.endReason);
+  }
+
+  /** client.call became null: keep showing how the call ended. */
+  function releaseCall(): void {
+    const last = call.value;
+    if (!last) return;
+    if (callState.value !== 'ended') markEnded(last.endReason);
+    detachCall?.();
+    detachCall = null;
+    call.value = null;
+  }
+
+  function resetRoomState(): void {
+    rejoining.value = false;
+    lobbyNotice.value = null;
+    detachCall?.();
+    detachCall = null;
+    room.value = null;
+    self.value = null;
+    participants.value = [];
+    call.value = null;
+    callState.value = 'idle';
+    endReason.value = null;
+    callPeer.value = null;
+    remoteStreams.value = new Map();
+    connectionTypes.value = new Map();
+    iceFailed.value = new Set();
+    networkTest.value = null;
+    notice.value = null;
+  }
+
+  // ---- actions -------------------------------------------------------------------
+
+  async function ensureConnected(): Promise<void> {
+    if (connectionState.value !== 'connected') await client.connect();
+  }
+
+  async function refreshDevices(): Promise<void> {
+    try {
+      devices.value = await client.media.listDevices();
+    } catch (error) {
+      console.warn('Could not list media devices', error);
+    }
+    const selected = client.media.selectedDevices;
+    cameraId.value = selected.videoinput ?? '';
+    micId.value = selected.audioinput ?? '';
+  }
+
+  /**
+   * Start camera and microphone. If the camera is the problem (missing, busy,
+   * unable to satisfy the constraints) fall back to the microphone alone, so
+   * the user can still talk; the camera error stays visible either way.
+   */
+  async function startMedia(): Promise<void> {
+    if (mediaStarting.value) return;
+    mediaStarting.value = true;
+    const devicesChosen = {
+      ...(cameraId.value ? { videoDeviceId: cameraId.value } : {}),
+      ...(micId.value ? { audioDeviceId: micId.value } : {}),
+    };
+    try {
+      await client.media.start(devicesChosen);
+      mediaError.value = null;
+    } catch (error) {
+      mediaError.value = toUiError(error);
+      if (AUDIO_ONLY_FALLBACK.has(mediaError.value.code)) {
+        try {
+          await client.media.start({ ...devicesChosen, video: false });
+        } catch {
+          // No microphone either: the first error says what to fix.
+        }
+      }
+    } finally {
+      mediaStarting.value = false;
+    }
+    localStream.value = client.media.stream;
+    mediaState.value = copyMediaState(client.media.state);
+    await refreshDevices();
+  }
+
+  async function join(roomId: string, name: string): Outcome {
+    try {
+      await ensureConnected();
+      const status = await client.checkRoom(roomId);
+      capacity.value = status.capacity;
+      if (status.full) return { code: 'ROOM_FULL', params: { max: status.capacity } };
+      const result = await client.join(roomId, name);
+      resetRoomState();
+      room.value = result.room;
+      capacity.value = result.capacity;
+      self.value = result.self;
+      syncParticipants();
+      if (client.call) trackCall(client.call);
+      return null;
+    } catch (error) {
+      const uiError = toUiError(error);
+      if (uiError.code === 'ROOM_FULL' && capacity.value !== null) {
+        uiError.params = { max: capacity.value };
+      }
+      return uiError;
+    }
+  }
+
+  async function leave(): Promise<void> {
+    try {
+      await client.leave();
+    } catch (error) {
+      // Leaving locally still succeeds: the server drops us when the socket goes.
+      console.warn('Leave failed', error);
+    }
+    resetRoomState();
+  }
+
+  async function invite(peer: PeerInfo): Promise<void> {
+    notice.value = null;
+    try {
+      trackCall(await client.invite(peer.id));
+    } catch (error) {
+      const uiError = toUiError(error);
+      if (uiError.code === 'BUSY') {
+        // Show "X is busy" where every other call outcome is shown.
+        callPeer.value = peer;
+        endReason.value = 'busy';
+        callState.value = 'ended';
+      } else {
+        reportActionError(error);
+      }
+    }
+  }
+
+  /** Show a failed action: media problems where the media error lives, the rest as the notice. */
+  function reportActionError(error: unknown): void {
+    const uiError = toUiError(error);
+    if (uiError.code.startsWith('MEDIA_')) mediaError.value = uiError;
+    else notice.value = uiError;
+  }
+
+  /** Run a call action; a failure is reported, not thrown. */
+  async function onCall(action: (current: Call) => Promise<unknown>): Promise<void> {
+    const current = call.value;
+    if (!current) return;
+    try {
+      await action(current);
+    } catch (error) {
+      reportActionError(error);
+    }
+  }
+
+  async function setMicEnabled(enabled: boolean): Promise<void> {
+    try {
+      await client.media.setAudioEnabled(enabled);
+    } catch (error) {
+      notice.value = toUiError(error);
+    }
+    mediaState.value = copyMediaState(client.media.state);
+  }
+
+  async function setCameraEnabled(enabled: boolean): Promise<void> {
+    try {
+      await client.media.setVideoEnabled(enabled);
+    } catch (error) {
+      notice.value = toUiError(error);
+    }
+    mediaState.value = copyMediaState(client.media.state);
+  }
+
+  async function switchCamera(deviceId: string): Promise<void> {
+    cameraId.value = deviceId;
+    if (!client.media.stream) return startMedia();
+    try {
+      await client.media.switchVideoInput(deviceId);
+      mediaError.value = null;
+    } catch (error) {
+      mediaError.value = toUiError(error);
+    }
+    localStream.value = client.media.stream;
+  }
+
+  async function switchMic(deviceId: string): Promise<void> {
+    micId.value = deviceId;
+    if (!client.media.stream) return startMedia();
+    try {
+      await client.media.switchAudioInput(deviceId);
+      mediaError.value = null;
+    } catch (error) {
+      mediaError.value = toUiError(error);
+    }
+    localStream.value = client.media.stream;
+  }
+
+  async function runNetworkTest(): Promise<void> {
+    if (networkTestRunning.value) return;
+    networkTestRunning.value = true;
+    networkTest.value = null;
+    try {
+      networkTest.value = await client.runNetworkTest();
+    } catch (error) {
+      notice.value = toUiError(error);
+    } finally {
+      networkTestRunning.value = false;
+    }
+  }
+
+  return {
+    client,
+    connectionState: readonly(connectionState),
+    room: readonly(room),
+    capacity: readonly(capacity),
+    self,
+    participants,
+    joined,
+    call,
+    callState: readonly(callState),
+    endReason: readonly(endReason),
+    callPeer,
+    remotePeer,
+    inCall,
+    remoteStreams,
+    connectionTypes,
+    iceFailed,
+    localStream,
+    mediaState: readonly(mediaState),
+    mediaStarting: readonly(mediaStarting),
+    mediaError,
+    devices,
+    cameraId: readonly(cameraId),
+    micId: readonly(micId),
+    speakerId: speakerId as Ref<string>,
+    notice,
+    lobbyNotice,
+    rejoining: readonly(rejoining),
+    networkTest,
+    networkTestRunning: readonly(networkTestRunning),
+
+    connect: ensureConnected,
+    startMedia,
+    refreshDevices,
+    join,
+    leave,
+    invite,
+    accept: () => onCall((c) => c.accept()),
+    decline: () => onCall((c) => c.decline()),
+    cancel: () => onCall((c) => c.cancel()),
+    hangup: () => onCall((c) => c.hangup()),
+    setMicEnabled,
+    setCameraEnabled,
+    switchCamera,
+    switchMic,
+    runNetworkTest,
+  };
+}
+
+export type ParleySession = ReturnType<typeof createParleySession>;
+
+export const ParleySessionKey: InjectionKey<ParleySession> = Symbol('ParleySession');
+
+/** The page's session, provided once by main.ts. */
+export function useParley(): ParleySession {
+  const session = inject(ParleySessionKey);
+  if (!session) throw new Error('useParley() used outside the Parley app');
+  return session;
+}
