@@ -32,6 +32,8 @@ export interface RoomLinkOptions {
   readonly name?: string;
   readonly lang?: string;
   readonly relay?: boolean;
+  /** `?video=WxH@fps`: a small camera picture so that multi-party specs fit on two cores. */
+  readonly video?: string;
 }
 
 export function roomUrl(baseUrl: string, room: string, options: RoomLinkOptions = {}): string {
@@ -39,6 +41,7 @@ export function roomUrl(baseUrl: string, room: string, options: RoomLinkOptions 
   if (options.name !== undefined) url.searchParams.set('name', options.name);
   if (options.lang !== undefined) url.searchParams.set('lang', options.lang);
   if (options.relay === true) url.searchParams.set('relay', '1');
+  if (options.video !== undefined) url.searchParams.set('video', options.video);
   return url.toString();
 }
 

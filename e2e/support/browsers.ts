@@ -1,4 +1,7 @@
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -22,20 +25,92 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
+/*
+ * Screen share needs no extra flag: with --use-fake-ui-for-media-stream and
+ * --use-fake-device-for-media-stream, Chromium's getDisplayMedia() resolves
+ * at once (no picker, no user gesture needed) with a fake "screen:-3:0"
+ * monitor track (1280x720) plus a fake audio track. Its `track.stop()` does
+ * not fire `ended` (per spec), so tests emulate the browser's own "stop
+ * sharing" bar by stopping the track and dispatching `ended` themselves.
+ */
+
 export interface ChromiumOptions {
   /**
    * Number of fake cameras. Chromium's fake capture factory reads
    * `device-count=N` from the value of --use-fake-device-for-media-stream.
    */
   readonly fakeCameras?: number;
+  /**
+   * Frame rate of every fake capture device, cameras and the fake screen
+   * alike (`fps=N`; Chromium's default is 20). Multi-party specs lower it so
+   * that five pages fit on two cores.
+   */
+  readonly fakeFps?: number;
+  /**
+   * Feed every fake microphone a continuous voice-like signal (a WAV file Chromium loops)
+   * instead of the default fake input, a 20 ms beep every 500 ms: a talker
+   * whose level stays up, like speech, rather than a click twice a second.
+   */
+  readonly fakeMicTone?: boolean;
+}
+
+/** The value of --use-fake-device-for-media-stream, e.g. `device-count=2,fps=10`. */
+function fakeDeviceParams(options: ChromiumOptions): string {
+  const params: string[] = [];
+  if (options.fakeCameras !== undefined) params.push(`device-count=${options.fakeCameras}`);
+  if (options.fakeFps !== undefined) params.push(`fps=${options.fakeFps}`);
+  return params.join(',');
+}
+
+/**
+ * A voice-like signal (see below), 2 s, 48 kHz mono 16-bit PCM, written once
+ * per process to the temp directory; returns its path.
+ */
+function toneWavFile(): string {
+  const file = path.join(tmpdir(), `parley-e2e-voice-${process.pid}.wav`);
+  if (existsSync(file)) return file;
+  const rate = 48_000;
+  const samples = rate * 2;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8, 'ascii');
+  wav.writeUInt32LE(16, 16); // fmt chunk size
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28); // byte rate
+  wav.writeUInt16LE(2, 32); // block align
+  wav.writeUInt16LE(16, 34); // bits per sample
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(samples * 2, 40);
+  // Voice-like rather than a steady tone (noise suppression flattens a
+  // stationary tone): harmonics of a pitch gliding 120..220 Hz, with a
+  // syllable-rate (4 Hz) envelope that never goes silent.
+  let phase = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const pitch = 170 + 50 * Math.sin(2 * Math.PI * 0.7 * t);
+    phase += (2 * Math.PI * pitch) / rate;
+    let wave = 0;
+    for (let h = 1; h <= 6; h++) wave += Math.sin(h * phase) / h;
+    const envelope = 0.6 + 0.4 * Math.sin(2 * Math.PI * 4 * t);
+    wav.writeInt16LE(Math.round(7_000 * envelope * wave), 44 + i * 2);
+  }
+  writeFileSync(file, wav);
+  return file;
 }
 
 export function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
+  const fakeParams = fakeDeviceParams(options);
   const args = CHROMIUM_ARGS.map((arg) =>
-    arg === '--use-fake-device-for-media-stream' && options.fakeCameras !== undefined
-      ? `${arg}=device-count=${options.fakeCameras}`
+    arg === '--use-fake-device-for-media-stream' && fakeParams !== ''
+      ? `${arg}=${fakeParams}`
       : arg,
   );
+  if (options.fakeMicTone === true) {
+    args.push(`--use-file-for-fake-audio-capture=${toneWavFile()}`);
+  }
   // executablePath: the system Chromium; Playwright never downloads a browser here.
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...args] });
 }

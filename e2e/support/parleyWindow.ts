@@ -18,17 +18,33 @@ export interface ParleyCallHandle {
   readonly endReason: string | null;
   readonly remotePeer: ParleyPeerInfo;
   readonly remoteStreams: ReadonlyMap<string, MediaStream>;
+  /** Group calls: the other participants (self excluded), their screen shares, who speaks. */
+  readonly participants: readonly string[];
+  readonly remoteScreens: ReadonlyMap<string, MediaStream>;
+  readonly activeSpeaker: string | null;
   connectionType(peerId: string): ConnectionType;
   getStats(peerId: string): Promise<RTCStatsReport>;
 }
 
+export interface ParleyChatMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly name: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
 export interface ParleyHandle {
   readonly call: ParleyCallHandle | null;
+  /** The room's call even when we are not in it. */
+  readonly roomCall: { readonly id: string; readonly participants: readonly string[] } | null;
+  readonly chat: readonly ParleyChatMessage[];
   readonly self: ParleyPeerInfo | null;
   readonly participants: ReadonlyMap<string, ParleyPeerInfo>;
   readonly media: {
     readonly stream: MediaStream | null;
     readonly state: { readonly audio: boolean; readonly video: boolean };
+    readonly screenStream: MediaStream | null;
   };
   checkRoom(room: string): Promise<{
     exists: boolean;

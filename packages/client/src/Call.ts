@@ -8,13 +8,17 @@ import {
   type PeerInfo,
   type SessionDescription,
 } from '@parley/protocol';
+import { cameraCap, screenCap } from './bitrate.js';
+import { CallMonitor } from './CallMonitor.js';
 import { CallStateMachine, callStateFromSessions, type CallStatus } from './CallStateMachine.js';
 import { ClientErrorCode, isParleyError, ParleyError, toParleyError } from './errors.js';
 import { CallEvent, type CallEvents } from './events.js';
 import type { ConnectionType } from './iceStats.js';
 import type { LocalMedia } from './LocalMedia.js';
 import type { PeerSessionState, RecoveryTiming } from './negotiation.js';
-import { PeerSession } from './PeerSession.js';
+import { PeerSession, type PeerSessionOptions } from './PeerSession.js';
+import type { PeerQuality } from './quality.js';
+import { RemotePeerMedia } from './remoteMedia.js';
 import type { SignalingChannel } from './SignalingChannel.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
@@ -32,8 +36,32 @@ export interface CallContext {
   reportError(err: ParleyError): void;
   /** The call reached 'ended' (the client drops it as its current call). */
   onEnded(call: Call): void;
+  /** Ring `peerId` into this call (call:invite through the client). */
+  invite(call: Call, peerId: PeerId): Promise<void>;
   timing?: Partial<RecoveryTiming>;
+  /** Tests: fake peer connections and streams (Node has no WebRTC). */
+  createSession?: (options: PeerSessionOptions) => PeerSessionLike;
+  createStream?: () => MediaStream;
 }
+
+/** The part of PeerSession a Call uses. */
+export type PeerSessionLike = Pick<
+  PeerSession,
+  | 'state'
+  | 'connectionType'
+  | 'on'
+  | 'removeAllListeners'
+  | 'close'
+  | 'handleDescription'
+  | 'handleCandidate'
+  | 'replaceTrack'
+  | 'getStats'
+  | 'audioLevels'
+  | 'localAudioLevel'
+  | 'addScreen'
+  | 'removeScreen'
+  | 'setVideoCaps'
+>;
 
 /** How the client learned that the call is active for us. */
 export type JoinedVia = 'own-accept' | 'update';
@@ -51,32 +79,46 @@ const ALREADY_GONE: readonly string[] = [
 
 /**
  * One call, as the SDK's user sees it. Mirrors the server's CallInfo and
- * owns one PeerSession per other participant (a Map: ready for mesh calls).
- * Local actions end the call at once (teardown first, then the server is
- * told), so the UI never waits on the network to hang up.
+ * owns one PeerSession per other participant (full mesh): sessions follow
+ * info.participants (invitees get one once they accept), so someone leaving
+ * closes only the connection to them. Local actions end the call at once
+ * (teardown first, then the server is told), so the UI never waits on the
+ * network to hang up.
  */
 export class Call extends TypedEmitter<CallEvents> {
   readonly id: CallId;
   readonly direction: 'outgoing' | 'incoming';
   readonly #ctx: CallContext;
   readonly #machine: CallStateMachine;
-  readonly #remoteId: PeerId;
-  readonly #remoteSnapshot: PeerInfo;
-  readonly #sessions = new Map<PeerId, PeerSession>();
+  /** Who remotePeer names: the first remote party, until it leaves the call. */
+  #remoteId: PeerId;
+  /** Last known info of everyone we had in the call (they may leave the room). */
+  readonly #known = new Map<PeerId, PeerInfo>();
+  readonly #sessions = new Map<PeerId, PeerSessionLike>();
+  readonly #media = new Map<PeerId, RemotePeerMedia<MediaStreamTrack, MediaStream>>();
   readonly #remoteStreams = new Map<PeerId, MediaStream>();
-  readonly #pendingSignals = new Map<PeerId, ((s: PeerSession) => void)[]>();
+  readonly #remoteScreens = new Map<PeerId, MediaStream>();
+  readonly #pendingSignals = new Map<PeerId, ((s: PeerSessionLike) => void)[]>();
+  readonly #monitor: CallMonitor;
+  #participants: PeerId[] = [];
   #info: CallInfo;
   /** We are a media participant (sessions were set up at least once). */
   #joined = false;
   /** Our own accept is in flight: updates that make us a participant come from it. */
   #accepting = false;
 
-  /** @internal Created by ParleyClient. */
+  /**
+   * @internal Created by ParleyClient. `joinedAs`: we are already a
+   * participant (joinCall, join-on-entry room): the call starts in
+   * 'connecting' and opens its sessions at once, as 'answerer' when we are
+   * the newcomer, 'offerer' when the others are.
+   */
   constructor(
     ctx: CallContext,
     info: CallInfo,
     direction: 'outgoing' | 'incoming',
     remotePeer: PeerInfo,
+    joinedAs?: 'answerer' | 'offerer',
   ) {
     super();
     this.#ctx = ctx;
@@ -84,8 +126,13 @@ export class Call extends TypedEmitter<CallEvents> {
     this.direction = direction;
     this.#info = info;
     this.#remoteId = remotePeer.id;
-    this.#remoteSnapshot = remotePeer;
-    this.#machine = new CallStateMachine(direction === 'outgoing' ? 'ringing-out' : 'ringing-in');
+    this.#known.set(remotePeer.id, remotePeer);
+    this.#monitor = this.#createMonitor();
+    this.#machine = new CallStateMachine(
+      joinedAs ? 'connecting' : direction === 'outgoing' ? 'ringing-out' : 'ringing-in',
+    );
+    this.#participants = this.#othersIn(info);
+    if (joinedAs) this.handleServerUpdate(info, joinedAs === 'answerer' ? 'own-accept' : 'update');
   }
 
   get state(): CallStatus {
@@ -100,9 +147,50 @@ export class Call extends TypedEmitter<CallEvents> {
     return this.#machine.ended;
   }
 
-  /** The other side of a 1:1 call (its current room info when still in the room). */
+  /**
+   * The other side of a 1:1 call (its current room info when still in the
+   * room). In a group call: the first other participant (kept for
+   * compatibility; use `participants`).
+   */
   get remotePeer(): PeerInfo {
-    return this.#ctx.peerInfo(this.#remoteId) ?? this.#remoteSnapshot;
+    const id = this.#remoteId;
+    const info = this.#ctx.peerInfo(id) ?? this.#known.get(id);
+    if (!info) throw new ParleyError(ErrorCode.INTERNAL, 'remote peer unknown');
+    return info;
+  }
+
+  /** The other participants currently in the call (self excluded; invitees are not). */
+  get participants(): PeerId[] {
+    return [...this.#participants];
+  }
+
+  /** Screen shares of the other participants. */
+  get remoteScreens(): ReadonlyMap<PeerId, MediaStream> {
+    return this.#remoteScreens;
+  }
+
+  /** Who speaks now (our own id when it is us; null = nobody), with hysteresis. */
+  get activeSpeaker(): PeerId | null {
+    return this.#monitor.activeSpeaker;
+  }
+
+  /** The last connection quality measured to `peerId` (null before the first ~2 s). */
+  quality(peerId: PeerId): PeerQuality | null {
+    return this.#monitor.quality(peerId);
+  }
+
+  /**
+   * Ring `peerId` into this call (call:invite). Throws CALL_FULL, BUSY,
+   * PEER_NOT_FOUND, INVALID_STATE (e.g. while our own call still rings in).
+   */
+  async invite(peerId: PeerId): Promise<void> {
+    if (this.ended || this.state === 'ringing-in') {
+      throw new ParleyError(
+        ErrorCode.INVALID_STATE,
+        `Cannot invite into a call in state '${this.state}'`,
+      );
+    }
+    await this.#ctx.invite(this, peerId);
   }
 
   /** The server's view of the call (participants, invited, ...). */
@@ -180,11 +268,12 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#accepting = true;
   }
 
-  /** @internal The server's CallInfo (call:updated, or an accept/invite ack). */
+  /** @internal The server's CallInfo (call:updated, room:call, or an accept/invite/join ack). */
   handleServerUpdate(info: CallInfo, via: JoinedVia): void {
     if (this.ended || info.id !== this.id) return;
     this.#info = info;
     const self = this.#ctx.selfId;
+    this.#noteParticipants(info);
     if (info.state !== 'active' || !info.participants.includes(self)) return;
     if (this.state === 'ringing-out' || this.state === 'ringing-in') this.#set('connecting');
 
@@ -199,6 +288,24 @@ export class Call extends TypedEmitter<CallEvents> {
     for (const peerId of [...this.#sessions.keys()]) {
       if (!info.participants.includes(peerId)) this.#closeSession(peerId);
     }
+    this.#applyCaps();
+    if (this.#sessions.size > 0) this.#monitor.start();
+  }
+
+  /** @internal A room member's info changed (media state: mute, camera, screen id). */
+  handlePeerUpdated(peer: PeerInfo): void {
+    if (this.#known.has(peer.id)) this.#known.set(peer.id, peer);
+    this.#media.get(peer.id)?.setScreenId(peer.media.screen);
+  }
+
+  /** @internal Our screen share started: send it to everyone in the call. */
+  addScreen(stream: MediaStream): void {
+    for (const s of this.#sessions.values()) s.addScreen(stream);
+  }
+
+  /** @internal Our screen share stopped. */
+  removeScreen(): void {
+    for (const s of this.#sessions.values()) s.removeScreen();
   }
 
   /** @internal The server ended the call. */
@@ -219,6 +326,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** @internal A local device switch: new track on every sender of its kind. */
   async replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void> {
     await Promise.all([...this.#sessions.values()].map((s) => s.replaceTrack(track, stream)));
+    this.#applyCaps(); // a newly added camera sender gets the cap of this call size
   }
 
   /**
@@ -228,6 +336,7 @@ export class Call extends TypedEmitter<CallEvents> {
   endLocally(reason: CallEndReason): void {
     if (this.ended) return;
     const prev = this.#machine.end(reason);
+    this.#monitor.stop();
     for (const peerId of [...this.#sessions.keys()]) this.#closeSession(peerId);
     this.#pendingSignals.clear();
     this.safeEmit(CallEvent.StateChanged, 'ended', prev);
@@ -240,12 +349,13 @@ export class Call extends TypedEmitter<CallEvents> {
   #openSession(peerId: PeerId, role: 'offerer' | 'answerer'): void {
     const { signaling } = this.#ctx;
     const callId = this.id;
-    const sessionOptions = {
+    const sessionOptions: PeerSessionOptions = {
       selfId: this.#ctx.selfId,
       remoteId: peerId,
       rtcConfig: this.#ctx.rtcConfig(),
       role,
       localStream: () => this.#ctx.media.stream,
+      screenStream: () => this.#ctx.media.screenStream,
       signaler: {
         description: async (description: SessionDescription) => {
           await signaling.request('signal:description', { callId, to: peerId, description });
@@ -257,13 +367,32 @@ export class Call extends TypedEmitter<CallEvents> {
       refreshIceServers: () => this.#ctx.refreshIceServers(),
       ...(this.#ctx.timing ? { timing: this.#ctx.timing } : {}),
     };
-    const session = new PeerSession(sessionOptions);
+    const session = this.#ctx.createSession
+      ? this.#ctx.createSession(sessionOptions)
+      : new PeerSession(sessionOptions);
     this.#sessions.set(peerId, session);
-    session.on('stateChanged', (state) => this.#onSessionState(peerId, state));
-    session.on('remoteStream', (stream) => {
-      this.#remoteStreams.set(peerId, stream);
-      this.safeEmit(CallEvent.RemoteStream, peerId, stream);
+    const peer = this.#ctx.peerInfo(peerId);
+    if (peer) this.#known.set(peerId, peer);
+    const media = new RemotePeerMedia<MediaStreamTrack, MediaStream>({
+      createStream: this.#ctx.createStream ?? (() => new MediaStream()),
+      onCamera: (stream) => {
+        this.#remoteStreams.set(peerId, stream);
+        this.safeEmit(CallEvent.RemoteStream, peerId, stream);
+      },
+      onScreen: (stream) => {
+        this.#remoteScreens.set(peerId, stream);
+        this.safeEmit(CallEvent.RemoteScreen, peerId, stream);
+      },
+      onScreenRemoved: () => {
+        if (this.#remoteScreens.delete(peerId))
+          this.safeEmit(CallEvent.RemoteScreenRemoved, peerId);
+      },
     });
+    media.setScreenId(peer?.media.screen ?? null);
+    this.#media.set(peerId, media);
+    session.on('stateChanged', (state) => this.#onSessionState(peerId, state));
+    session.on('remoteTrack', (track, streamId) => media.addTrack(track, streamId));
+    session.on('remoteTrackRemoved', (track) => media.removeTrack(track));
     session.on('connectionTypeChanged', (type) =>
       this.safeEmit(CallEvent.ConnectionTypeChanged, peerId, type),
     );
@@ -283,10 +412,65 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#sessions.delete(peerId);
     session.removeAllListeners();
     session.close();
+    this.#media.get(peerId)?.close();
+    this.#media.delete(peerId);
+    this.#monitor.forget(peerId);
+    if (this.#remoteScreens.delete(peerId)) this.safeEmit(CallEvent.RemoteScreenRemoved, peerId);
     if (this.#remoteStreams.delete(peerId)) this.safeEmit(CallEvent.RemoteStreamRemoved, peerId);
   }
 
-  #toSession(from: PeerId, deliver: (s: PeerSession) => void): void {
+  /** Others in `info.participants`; emits ParticipantsChanged when that set changed. */
+  #noteParticipants(info: CallInfo): void {
+    const next = this.#othersIn(info);
+    for (const id of next) {
+      const peer = this.#ctx.peerInfo(id);
+      if (peer) this.#known.set(id, peer);
+    }
+    // remotePeer follows the call: the first other participant once the original one left.
+    const first = next[0];
+    if (first !== undefined && !next.includes(this.#remoteId) && this.#joined) {
+      this.#remoteId = first;
+    }
+    const prev = this.#participants;
+    if (prev.length === next.length && prev.every((p, i) => p === next[i])) return;
+    this.#participants = next;
+    if (!this.ended) this.safeEmit(CallEvent.ParticipantsChanged, [...next]);
+  }
+
+  #othersIn(info: CallInfo): PeerId[] {
+    return info.participants.filter((p) => p !== this.#ctx.selfId);
+  }
+
+  /** Bitrate caps for this call size (self included) on every session. */
+  #applyCaps(): void {
+    const n = this.#info.participants.length;
+    const caps = { camera: cameraCap(n), screen: screenCap(n) };
+    for (const s of this.#sessions.values()) s.setVideoCaps(caps);
+  }
+
+  #createMonitor(): CallMonitor {
+    return new CallMonitor({
+      selfId: this.#ctx.selfId,
+      sessions: () => [...this.#sessions],
+      cameraTracks: (id) => this.#media.get(id)?.cameraTracks() ?? [],
+      screenTrackIds: (id) => this.#media.get(id)?.screenTrackIds() ?? new Set(),
+      muted: (id) =>
+        id === this.#ctx.selfId
+          ? !this.#ctx.media.state.audio
+          : !(this.#ctx.peerInfo(id)?.media.audio ?? false),
+      videoExpected: (id) => this.#ctx.peerInfo(id)?.media.video ?? false,
+      localAudioTrack: () =>
+        this.#ctx.media.stream?.getAudioTracks().find((t) => t.readyState === 'live') ?? null,
+      onActiveSpeaker: (id) => {
+        if (!this.ended) this.safeEmit(CallEvent.ActiveSpeakerChanged, id);
+      },
+      onQuality: (id, q) => {
+        if (!this.ended) this.safeEmit(CallEvent.QualityChanged, id, q);
+      },
+    });
+  }
+
+  #toSession(from: PeerId, deliver: (s: PeerSessionLike) => void): void {
     if (this.ended) return;
     const session = this.#sessions.get(from);
     if (session) {

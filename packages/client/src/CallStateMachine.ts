@@ -36,7 +36,8 @@ export class CallStateMachine {
   #state: CallStatus;
   #endReason: CallEndReason | null = null;
 
-  constructor(initial: 'ringing-out' | 'ringing-in') {
+  /** 'connecting' for a call we joined without ringing (joinCall, join-on-entry rooms). */
+  constructor(initial: 'ringing-out' | 'ringing-in' | 'connecting') {
     this.#state = initial;
   }
 

@@ -6,6 +6,7 @@ import {
   mediaErrorFromDomException,
   mediaSupportError,
   ParleyError,
+  screenShareErrorFromDomException,
 } from './errors.js';
 import { MediaEvent, type MediaEvents } from './events.js';
 import {
@@ -20,8 +21,31 @@ import { TypedEmitter } from './TypedEmitter.js';
 export interface LocalMediaHooks {
   /** Put a new local track on every peer connection's sender of its kind. */
   replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void>;
-  /** What we send changed (mute/camera/device lost): tell the room. */
+  /** What we send changed (mute/camera/device lost/screen share): tell the room. */
   publishState(state: MediaState): Promise<void>;
+  /** A screen share started: send it on every peer connection. */
+  addScreen(stream: MediaStream): void;
+  /** The screen share stopped: stop sending it everywhere. */
+  removeScreen(): void;
+}
+
+export interface LocalMediaOptions {
+  /**
+   * Camera constraints used by start() when it is not given
+   * `videoConstraints` itself (ParleyClient option `videoConstraints`).
+   */
+  videoConstraints?: MediaTrackConstraints | undefined;
+}
+
+/**
+ * getDisplayMedia video: a screen is mostly static text, so 15 fps is
+ * plenty and halves the encoder work of 30 (2-core machines, 6-way mesh).
+ */
+const SCREEN_VIDEO_CONSTRAINTS: MediaTrackConstraints = { frameRate: { ideal: 15, max: 30 } };
+
+interface SinkableElement {
+  sinkId?: string;
+  setSinkId?: (deviceId: string) => Promise<void>;
 }
 
 type Kind = 'audio' | 'video';
@@ -47,20 +71,24 @@ async function getUserMedia(constraints: MediaStreamConstraints): Promise<MediaS
  */
 export class LocalMedia extends TypedEmitter<MediaEvents> {
   readonly #hooks: LocalMediaHooks;
+  readonly #defaultVideo: MediaTrackConstraints | undefined;
   #stream: MediaStream | null = null;
+  #screen: MediaStream | null = null;
+  #screenStarting: Promise<MediaStream> | null = null;
   /** The user's choice; what is sent also needs a live track of that kind. */
   #audioEnabled = true;
   #videoEnabled = true;
   #selected: SelectedDevices = {};
   #lastOptions: MediaStartOptions = {};
-  #published: MediaState = { audio: false, video: false };
+  #published: MediaState = { audio: false, video: false, screen: null };
   /** Serialises capture changes (start/switch/stop) so they never interleave. */
   #queue: Promise<unknown> = Promise.resolve();
   #watchingDevices = false;
 
-  constructor(hooks: LocalMediaHooks) {
+  constructor(hooks: LocalMediaHooks, options: LocalMediaOptions = {}) {
     super();
     this.#hooks = hooks;
+    this.#defaultVideo = options.videoConstraints;
   }
 
   /** The local camera+mic stream (a new object after each device switch). */
@@ -73,7 +101,21 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
     return {
       audio: this.#audioEnabled && this.#liveTrack('audio') !== undefined,
       video: this.#videoEnabled && this.#liveTrack('video') !== undefined,
+      screen: this.#screen?.id ?? null,
     };
+  }
+
+  /** The screen share being sent (null = not sharing). */
+  get screenStream(): MediaStream | null {
+    return this.#screen;
+  }
+
+  /** Whether the browser can choose the audio output of media elements (setSinkId). */
+  get audioOutputSupported(): boolean {
+    return (
+      typeof HTMLMediaElement !== 'undefined' &&
+      typeof (HTMLMediaElement.prototype as SinkableElement).setSinkId === 'function'
+    );
   }
 
   get selectedDevices(): SelectedDevices {
@@ -91,7 +133,12 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
         audioDeviceId: options.audioDeviceId ?? this.#selected.audioinput,
         videoDeviceId: options.videoDeviceId ?? this.#selected.videoinput,
       };
-      const stream = await getUserMedia(startConstraints(opts));
+      const constraints = startConstraints(opts);
+      if (options.videoConstraints === undefined && this.#defaultVideo && constraints.video) {
+        const deviceId = (constraints.video as MediaTrackConstraints).deviceId;
+        constraints.video = { ...this.#defaultVideo, ...(deviceId ? { deviceId } : {}) };
+      }
+      const stream = await getUserMedia(constraints);
       this.#lastOptions = { ...options };
       await this.#adopt(stream);
       return stream;
@@ -150,11 +197,105 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
   }
 
   /**
-   * Remember the speaker choice. Playback is the app's (it owns the media
-   * elements): apply it with `element.setSinkId(deviceId)`.
+   * Remember the speaker choice (selectedDevices.audiooutput) and emit
+   * AudioOutputChanged. Playback is the app's (it owns the media elements):
+   * it calls applyAudioOutput(el) for each of them.
    */
   setAudioOutput(deviceId: string): void {
+    if (this.#selected.audiooutput === deviceId) return;
     this.#selected = { ...this.#selected, audiooutput: deviceId };
+    this.safeEmit(MediaEvent.AudioOutputChanged, deviceId);
+  }
+
+  /** Same as setAudioOutput (async for symmetry with the other device switches). */
+  selectAudioOutput(deviceId: string): Promise<void> {
+    this.setAudioOutput(deviceId);
+    return Promise.resolve();
+  }
+
+  /**
+   * Route `el` to the selected speaker with setSinkId. Returns false (and
+   * changes nothing) where setSinkId is unsupported, when no speaker was
+   * chosen, or when the device is gone (the element keeps its output).
+   */
+  async applyAudioOutput(el: HTMLMediaElement): Promise<boolean> {
+    const deviceId = this.#selected.audiooutput;
+    const sink = el as HTMLMediaElement & SinkableElement;
+    if (deviceId === undefined || typeof sink.setSinkId !== 'function') return false;
+    if (sink.sinkId === deviceId) return true;
+    try {
+      await sink.setSinkId(deviceId);
+      return true;
+    } catch (err) {
+      console.warn('[parley] could not switch the audio output', err);
+      return false;
+    }
+  }
+
+  /**
+   * Share a screen, window or tab (with its audio where the browser offers
+   * it) in addition to the camera. Publishes media.screen = stream.id, then
+   * adds the tracks to every peer connection. The browser's own "stop
+   * sharing" ends it like stopScreenShare(). Throws MEDIA_PERMISSION_DENIED
+   * (the user cancelled the picker), SCREEN_SHARE_UNSUPPORTED,
+   * MEDIA_INSECURE_CONTEXT.
+   */
+  startScreenShare(): Promise<MediaStream> {
+    if (this.#screen) return Promise.resolve(this.#screen);
+    this.#screenStarting ??= this.#startScreenShare().finally(() => {
+      this.#screenStarting = null;
+    });
+    return this.#screenStarting;
+  }
+
+  /** Stop the screen share everywhere (no-op when not sharing). */
+  async stopScreenShare(): Promise<void> {
+    const stream = this.#screen;
+    if (!stream) return;
+    this.#screen = null;
+    this.#hooks.removeScreen();
+    for (const t of stream.getTracks()) t.stop();
+    this.safeEmit(MediaEvent.ScreenChanged, null);
+    await this.#publish();
+  }
+
+  async #startScreenShare(): Promise<MediaStream> {
+    const env = currentMediaEnvironment();
+    const insecure = mediaSupportError(env);
+    if (insecure?.code === ClientErrorCode.MEDIA_INSECURE_CONTEXT) throw insecure;
+    const md = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+    if (typeof md?.getDisplayMedia !== 'function') {
+      throw new ParleyError(
+        ClientErrorCode.SCREEN_SHARE_UNSUPPORTED,
+        'This browser cannot share the screen',
+      );
+    }
+    let stream: MediaStream;
+    try {
+      stream = await md.getDisplayMedia({ video: SCREEN_VIDEO_CONSTRAINTS, audio: true });
+    } catch (err) {
+      throw screenShareErrorFromDomException(err);
+    }
+    const video = stream.getVideoTracks()[0];
+    if (!video) {
+      for (const t of stream.getTracks()) t.stop();
+      throw new ParleyError(ClientErrorCode.SCREEN_SHARE_UNSUPPORTED, 'No screen was captured');
+    }
+    // Text and slides: keep resolution, drop frame rate under pressure.
+    if ('contentHint' in video) video.contentHint = 'detail';
+    video.addEventListener(
+      'ended',
+      () => {
+        if (this.#screen === stream) void this.stopScreenShare();
+      },
+      { once: true },
+    );
+    this.#screen = stream;
+    this.safeEmit(MediaEvent.ScreenChanged, stream);
+    // Publish first: receivers then know the stream id when its tracks arrive.
+    await this.#publish();
+    if (this.#screen === stream) this.#hooks.addScreen(stream);
+    return stream;
   }
 
   // ---------------------------------------------------------------------------
@@ -315,7 +456,8 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
   /** Emit StateChanged and tell the room when what we send changed. */
   async #publish(): Promise<void> {
     const state = this.state;
-    if (state.audio === this.#published.audio && state.video === this.#published.video) return;
+    const p = this.#published;
+    if (state.audio === p.audio && state.video === p.video && state.screen === p.screen) return;
     this.#published = state;
     this.safeEmit(MediaEvent.StateChanged, state);
     await this.#hooks.publishState(state);

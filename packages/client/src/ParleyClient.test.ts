@@ -17,13 +17,13 @@ import { ParleyClient } from './ParleyClient.js';
 const BOB = {
   id: 'bob',
   name: 'Bob',
-  media: { audio: true, video: true },
+  media: { audio: true, video: true, screen: null },
   joinedAt: 1,
 } as PeerInfo;
 const CAROL = {
   id: 'carol',
   name: 'Carol',
-  media: { audio: true, video: false },
+  media: { audio: true, video: false, screen: null },
   joinedAt: 2,
 } as PeerInfo;
 
@@ -51,7 +51,13 @@ async function startFakeServer() {
   const sockets: ServerSocket[] = [];
   let joins = 0;
   /** Runs inside room:join before the ack (to send events that overtake it). */
-  const hooks: { beforeJoinAck?: (socket: ServerSocket) => void } = {};
+  const hooks: {
+    beforeJoinAck?: (socket: ServerSocket) => void;
+    /** Extra ack answers by event name (default: `{}`). */
+    answers?: Record<string, (payload: Record<string, unknown>) => unknown>;
+    joinCall?: CallInfo;
+    joinChat?: unknown[];
+  } = {};
   io.on('connection', (socket) => {
     sockets.push(socket);
     socket.onAny((event: string, payload: Record<string, unknown>, ack: (r: unknown) => void) => {
@@ -73,6 +79,9 @@ async function startFakeServer() {
               peers: [BOB],
               capacity: 6,
               ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
+              options: { joinCallOnEntry: payload['options'] !== undefined },
+              call: hooks.joinCall ?? null,
+              chat: hooks.joinChat ?? [],
             },
           });
           break;
@@ -86,14 +95,17 @@ async function startFakeServer() {
               participants: 1,
               capacity: 6,
               full: false,
+              options: null,
             },
           });
           break;
         case 'ice:refresh':
           ack({ ok: true, data: { iceServers: [], expiresAt: null } });
           break;
-        default:
-          ack({ ok: true, data: {} });
+        default: {
+          const answer = hooks.answers?.[event];
+          ack(answer ? answer(payload) : { ok: true, data: {} });
+        }
       }
     });
   });
@@ -168,7 +180,7 @@ describe('ParleyClient (scripted signaling server)', () => {
     expect(server.received.find((r) => r.event === 'room:join')?.payload).toEqual({
       room: 'team-42',
       name: 'Alice',
-      media: { audio: false, video: false },
+      media: { audio: false, video: false, screen: null },
     });
   });
 
@@ -191,7 +203,7 @@ describe('ParleyClient (scripted signaling server)', () => {
 
     const updated = nextEvent(client, ClientEvent.PeerUpdated);
     socket.emit('peer:updated', { ...BOB, media: { audio: false, video: true } });
-    expect((await updated)[0].media).toEqual({ audio: false, video: true });
+    expect((await updated)[0].media).toEqual({ audio: false, video: true, screen: null });
     expect(client.participants.get('bob' as never)?.media.audio).toBe(false);
 
     const left = nextEvent(client, ClientEvent.PeerLeft);
@@ -341,5 +353,100 @@ describe('ParleyClient (scripted signaling server)', () => {
     server.socket().emit('call:incoming', { call: ringing(), from: BOB });
     const [call] = await incoming;
     expect((client.call as Call | null)?.id).toBe(call.id);
+  });
+
+  it('room call: from the join ack and room:call, with RoomCallChanged; roomOptions and join options', async () => {
+    const existing = {
+      ...ringing('call9'),
+      state: 'active',
+      participants: ['bob', 'carol'],
+      invited: [],
+    } as CallInfo;
+    server.hooks.joinCall = existing;
+    const seen: (CallInfo | null)[] = [];
+    client.on(ClientEvent.RoomCallChanged, (c) => seen.push(c));
+    await client.join('team-42', 'Alice', { joinCallOnEntry: true });
+    expect(server.received.find((r) => r.event === 'room:join')?.payload['options']).toEqual({
+      joinCallOnEntry: true,
+    });
+    expect(client.roomOptions).toEqual({ joinCallOnEntry: true });
+    expect(client.roomCall?.id).toBe('call9');
+    // Not a participant: no Call object, but the call is visible.
+    expect(client.call).toBeNull();
+    const ended = nextEvent(client, ClientEvent.RoomCallChanged, (c) => c === null);
+    server.socket().emit('room:call', { call: null });
+    await ended;
+    expect(client.roomCall).toBeNull();
+    expect(seen.map((c) => c?.id ?? null)).toEqual(['call9', null]);
+    await client.leave();
+    expect(client.roomOptions).toBeNull();
+  });
+
+  it('joinCall without a room call is CALL_NOT_FOUND; without media it fails before asking', async () => {
+    await client.join('team-42', 'Alice');
+    await expect(client.joinCall()).rejects.toMatchObject({ code: 'CALL_NOT_FOUND' });
+    const changed = nextEvent(client, ClientEvent.RoomCallChanged);
+    server.socket().emit('room:call', {
+      call: { ...ringing('call7'), state: 'active', participants: ['bob', 'carol'], invited: [] },
+    });
+    await changed;
+    const err = await client.joinCall().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as ParleyError).code).toMatch(/^MEDIA_/);
+    expect(server.received.some((r) => r.event === 'call:join')).toBe(false);
+  });
+
+  it('chat: history from the join, own message after the ack exactly once, others via chat:message', async () => {
+    const history = [{ id: 'm1', from: 'bob', name: 'Bob', text: 'hi', sentAt: 1 }];
+    server.hooks.joinChat = history;
+    server.hooks.answers = {
+      'chat:send': (payload) => ({
+        ok: true,
+        data: {
+          message: { id: 'm2', from: 'self1', name: 'Alice', text: payload['text'], sentAt: 2 },
+        },
+      }),
+    };
+    await client.join('team-42', 'Alice');
+    expect(client.chat).toEqual(history);
+    const got: string[] = [];
+    client.on(ClientEvent.ChatMessage, (m) => got.push(`${m.name}:${m.text}`));
+    const sent = await client.sendChat('  <b>hello</b>  ');
+    expect(sent.text).toBe('<b>hello</b>'); // trimmed before sending, plain text
+    expect(server.received.find((r) => r.event === 'chat:send')?.payload).toEqual({
+      text: '<b>hello</b>',
+    });
+    // A duplicate (same id) is not a second message.
+    const bobSays = nextEvent(client, ClientEvent.ChatMessage, (m) => m.id === 'm3');
+    server.socket().emit('chat:message', { ...sent });
+    server
+      .socket()
+      .emit('chat:message', { id: 'm3', from: 'bob', name: 'Bob', text: 'yo', sentAt: 3 });
+    await bobSays;
+    expect(got).toEqual(['Alice:<b>hello</b>', 'Bob:yo']);
+    expect(client.chat.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+  });
+
+  it('chat is validated locally and bounded to the last 100 messages', async () => {
+    await client.join('team-42', 'Alice');
+    await expect(client.sendChat('   ')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+    await expect(client.sendChat('x'.repeat(2001))).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+    expect(server.received.some((r) => r.event === 'chat:send')).toBe(false);
+    const last = nextEvent(client, ClientEvent.ChatMessage, (m) => m.id === 'n119');
+    for (let i = 0; i < 120; i++) {
+      server
+        .socket()
+        .emit('chat:message', { id: `n${i}`, from: 'bob', name: 'Bob', text: `${i}`, sentAt: i });
+    }
+    await last;
+    expect(client.chat).toHaveLength(100);
+    expect(client.chat[0]?.id).toBe('n20');
+    await client.leave();
+    expect(client.chat).toHaveLength(0);
+    await expect(client.sendChat('hi')).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
   });
 });

@@ -3,14 +3,17 @@ import {
   type CallEndReason,
   type CallId,
   type CallInfo,
+  type ChatMessage,
   type IceConfig,
   type JoinResult,
   type MediaState,
   type PeerId,
   type PeerInfo,
   type RoomId,
+  type RoomOptions,
   type RoomStatus,
   type ServerMessage,
+  Limits,
 } from '@parley/protocol';
 import { Call, type CallContext } from './Call.js';
 import { isParleyError, ParleyError, toParleyError } from './errors.js';
@@ -36,6 +39,22 @@ export interface ParleyClientOptions {
   autoRejoin?: boolean | undefined;
   /** ICE recovery timers (tests may shorten them). */
   recoveryTiming?: Partial<RecoveryTiming> | undefined;
+  /**
+   * Camera constraints for media.start() (default 1280x720 at 30 fps, ideal
+   * values). Tests and slow links pass smaller ones; a per-call
+   * `media.start({ videoConstraints })` still wins.
+   */
+  videoConstraints?: MediaTrackConstraints | undefined;
+}
+
+/** Options of join(). */
+export interface JoinOptions {
+  /**
+   * Make the room a meeting link: everyone is in the room's call as soon as
+   * they enter. Applies only when this join creates the room (client.roomOptions
+   * tells what the room has).
+   */
+  joinCallOnEntry?: boolean | undefined;
 }
 
 /** Options after defaults were applied. */
@@ -47,6 +66,7 @@ export interface ResolvedClientOptions {
   connectTimeoutMs: number;
   autoRejoin: boolean;
   recoveryTiming: Partial<RecoveryTiming> | undefined;
+  videoConstraints: MediaTrackConstraints;
 }
 
 export const DEFAULT_CLIENT_OPTIONS: Omit<ResolvedClientOptions, 'url'> = {
@@ -56,6 +76,11 @@ export const DEFAULT_CLIENT_OPTIONS: Omit<ResolvedClientOptions, 'url'> = {
   connectTimeoutMs: 10_000,
   autoRejoin: true,
   recoveryTiming: undefined,
+  videoConstraints: {
+    width: { ideal: 1280 },
+    height: { ideal: 720 },
+    frameRate: { ideal: 30 },
+  },
 };
 
 /** Refresh TURN credentials this long before they expire. */
@@ -63,7 +88,7 @@ const ICE_REFRESH_MARGIN_MS = 60_000;
 /** Retry delay after a failed background credential refresh. */
 const ICE_REFRESH_RETRY_MS = 10_000;
 
-type RoomEvent = 'peer:joined' | 'peer:left' | 'peer:updated';
+type RoomEvent = 'peer:joined' | 'peer:left' | 'peer:updated' | 'room:call' | 'chat:message';
 type CallScopedEvent = 'call:updated' | 'call:ended' | 'signal:description' | 'signal:candidate';
 
 function defaultUrl(): string {
@@ -86,12 +111,18 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #iceConfig: IceConfig | null = null;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #call: Call | null = null;
+  #roomOptions: RoomOptions | null = null;
+  #roomCall: CallInfo | null = null;
+  #chat: ChatMessage[] = [];
 
   /** Where to return after a reconnect (cleared by leave()/disconnect()). */
-  #rejoinTarget: { room: RoomId; name: string } | null = null;
+  #rejoinTarget: { room: RoomId; name: string; options: JoinOptions | undefined } | null = null;
   /** Room events that arrive while our join is in flight, applied after its ack. */
   #joinBuffer: (() => void)[] | null = null;
-  /** Call events for a call we do not know yet, kept while an invite is in flight. */
+  /**
+   * Call events for a call we do not know yet, kept while a request that
+   * may hand us a call (join, invite, joinCall) is in flight.
+   */
   #pendingInvites = 0;
   #invitingPeers = new Set<PeerId>();
   #orphans = new Map<CallId, (() => void)[]>();
@@ -109,12 +140,17 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       requestTimeoutMs: this.options.requestTimeoutMs,
       connectTimeoutMs: this.options.connectTimeoutMs,
     });
-    this.media = new LocalMedia({
-      replaceTrack: async (track, stream) => {
-        await this.#call?.replaceTrack(track, stream);
+    this.media = new LocalMedia(
+      {
+        replaceTrack: async (track, stream) => {
+          await this.#call?.replaceTrack(track, stream);
+        },
+        publishState: (state) => this.#publishMediaState(state),
+        addScreen: (stream) => this.#liveCall()?.addScreen(stream),
+        removeScreen: () => this.#liveCall()?.removeScreen(),
       },
-      publishState: (state) => this.#publishMediaState(state),
-    });
+      { videoConstraints: this.options.videoConstraints },
+    );
     this.#wireSignaling();
   }
 
@@ -145,6 +181,21 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.#call;
   }
 
+  /** The room's options (from the join); null outside a room. */
+  get roomOptions(): RoomOptions | null {
+    return this.#roomOptions;
+  }
+
+  /** The room's call, also when we are not in it (room:call); null = none. */
+  get roomCall(): CallInfo | null {
+    return this.#roomCall;
+  }
+
+  /** Chat of the room: history from the join plus new messages, oldest first, at most 100. */
+  get chat(): readonly ChatMessage[] {
+    return this.#chat;
+  }
+
   /** Connect to the signaling server (websocket first, long-polling fallback). */
   connect(): Promise<void> {
     return this.#signaling.connect();
@@ -165,12 +216,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
    * Join a room under a display name. Sends the local media state. Throws
    * ParleyError ROOM_FULL, ALREADY_IN_ROOM, INVALID_MESSAGE (bad id/name), ...
    */
-  async join(room: string, name: string): Promise<JoinResult> {
+  async join(room: string, name: string, options?: JoinOptions): Promise<JoinResult> {
     if (this.#room !== null || this.#joinBuffer !== null) {
       throw new ParleyError(ErrorCode.ALREADY_IN_ROOM, 'Leave the current room first');
     }
-    const result = await this.#join(room, name);
-    this.#rejoinTarget = { room: result.room, name };
+    const result = await this.#join(room, name, options);
+    this.#rejoinTarget = { room: result.room, name, options };
     return result;
   }
 
@@ -200,7 +251,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         await current.accept();
         return current;
       }
-      throw new ParleyError(ErrorCode.INVALID_STATE, 'Already in a call');
+      if (current.state === 'ringing-in') {
+        throw new ParleyError(ErrorCode.INVALID_STATE, 'Already in a call');
+      }
+      // We are in (or started) a call: ring them into it.
+      await current.invite(peerId);
+      return current;
     }
     const remote = this.#participants.get(peerId);
     if (!remote) throw new ParleyError(ErrorCode.PEER_NOT_FOUND, 'No such participant in the room');
@@ -216,11 +272,62 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       throw err;
     }
     const early = this.#endInvite(peerId, info.id);
+    this.#noteRoomCall(info);
     try {
       return this.#adoptInvitedCall(info, remote);
     } finally {
       for (const replay of early) replay();
     }
+  }
+
+  /**
+   * Join the room's ongoing call (client.roomCall) without being rung.
+   * Starts local media first if needed. The Call starts in 'connecting'.
+   * Throws CALL_FULL, CALL_NOT_FOUND (no call / it ended), MEDIA_*.
+   */
+  async joinCall(): Promise<Call> {
+    this.#requireJoined();
+    const current = this.#call;
+    const target = this.#roomCall;
+    if (current && !current.ended) {
+      if (target && current.id === target.id) {
+        if (current.state === 'ringing-in') await current.accept();
+        if (current.state !== 'ringing-out') return current;
+      }
+      throw new ParleyError(ErrorCode.INVALID_STATE, 'Already in a call');
+    }
+    if (!target) throw new ParleyError(ErrorCode.CALL_NOT_FOUND, 'The room has no call to join');
+    await this.media.ensureStarted();
+
+    this.#pendingInvites += 1;
+    let info: CallInfo;
+    try {
+      ({ call: info } = await this.#signaling.request('call:join', { callId: target.id }));
+    } catch (err) {
+      this.#endPending(null);
+      throw err;
+    }
+    const early = this.#endPending(info.id);
+    try {
+      const call = this.#adoptJoinedCall(info, 'answerer');
+      if (!call) throw new ParleyError(ErrorCode.INVALID_STATE, 'Another call started meanwhile');
+      return call;
+    } finally {
+      for (const replay of early) replay();
+    }
+  }
+
+  /**
+   * Send a chat message to the room. Resolves with the message as the server
+   * stamped it (id, sender name, time); ChatMessage fires for it too.
+   * Throws INVALID_MESSAGE (empty), PAYLOAD_TOO_LARGE (over 2000 characters,
+   * checked before sending), RATE_LIMITED, NOT_IN_ROOM.
+   */
+  async sendChat(text: string): Promise<ChatMessage> {
+    this.#requireJoined();
+    const { message } = await this.#signaling.request('chat:send', { text });
+    this.#addChat(message);
+    return message;
   }
 
   /** Probe STUN/TURN reachability with this room's ICE servers (about 5 s). */
@@ -238,26 +345,47 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   // ---- rooms -------------------------------------------------------------------
 
-  async #join(room: string, name: string): Promise<JoinResult> {
+  async #join(room: string, name: string, options?: JoinOptions): Promise<JoinResult> {
     this.#joinBuffer = [];
+    this.#pendingInvites += 1;
     let result: JoinResult;
     try {
-      result = await this.#signaling.request('room:join', { room, name, media: this.media.state });
+      const roomOptions =
+        options?.joinCallOnEntry === undefined
+          ? {}
+          : { options: { joinCallOnEntry: options.joinCallOnEntry } };
+      result = await this.#signaling.request('room:join', {
+        room,
+        name,
+        media: this.media.state,
+        ...roomOptions,
+      });
     } catch (err) {
       this.#joinBuffer = null;
+      this.#endPending(null);
       throw err;
     }
+    const early = this.#endPending(result.call?.id ?? null);
     const buffered = this.#joinBuffer;
     this.#joinBuffer = null;
     this.#self = result.self;
     this.#room = result.room;
     this.#participants = new Map(result.peers.map((p) => [p.id, p]));
+    this.#roomOptions = result.options;
+    this.#chat = result.chat.slice(-Limits.CHAT_HISTORY_MAX);
     this.#setIceConfig(result.ice);
     this.safeEmit(ClientEvent.RoomChanged, result.room, result.self);
+    this.#setRoomCall(result.call);
+    // A join-on-entry room puts us straight into its call: we are the newcomer.
+    if (result.call && this.#isParticipant(result.call)) {
+      this.#adoptJoinedCall(result.call, 'answerer');
+    }
+    for (const replay of early) replay();
     for (const apply of buffered) apply();
     // Media may have changed while the join was in flight.
     const media = this.media.state;
-    if (media.audio !== result.self.media.audio || media.video !== result.self.media.video) {
+    const sent = result.self.media;
+    if (media.audio !== sent.audio || media.video !== sent.video || media.screen !== sent.screen) {
       void this.#publishMediaState(media);
     }
     return result;
@@ -267,6 +395,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #dropRoom(reason: CallEndReason): void {
     this.#call?.endLocally(reason);
     this.#joinBuffer = null;
+    this.#roomOptions = null;
+    this.#chat = [];
+    this.#setRoomCall(null);
     if (this.#iceTimer !== undefined) clearTimeout(this.#iceTimer);
     this.#iceTimer = undefined;
     const wasJoined = this.#room !== null;
@@ -282,7 +413,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const target = this.#rejoinTarget;
     if (!target || !this.options.autoRejoin || this.#room !== null) return;
     try {
-      await this.#join(target.room, target.name);
+      await this.#join(target.room, target.name, target.options);
     } catch (err) {
       const e = toParleyError(err);
       // Lost again: the next reconnect retries. Anything else is final.
@@ -357,8 +488,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       onEnded: (call) => {
         if (this.#call !== call) return;
         this.#call = null;
+        // Nobody receives a share outside a call: stop capturing the screen.
+        void this.media.stopScreenShare();
         this.safeEmit(ClientEvent.CallChanged, null);
       },
+      invite: (call, peerId) => this.#ringInto(call, peerId),
       ...(this.options.recoveryTiming ? { timing: this.options.recoveryTiming } : {}),
     };
   }
@@ -383,10 +517,100 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return call;
   }
 
+  /** Ring someone into our current call; the ack's CallInfo updates it. */
+  async #ringInto(call: Call, peerId: PeerId): Promise<void> {
+    this.#requireJoined();
+    if (!this.#participants.has(peerId)) {
+      throw new ParleyError(ErrorCode.PEER_NOT_FOUND, 'No such participant in the room');
+    }
+    const { call: info } = await this.#signaling.request('call:invite', { to: peerId });
+    if (info.id === call.id) {
+      call.handleServerUpdate(info, 'update');
+      this.#noteRoomCall(info);
+      return;
+    }
+    // Our call ended while the invite was in flight and the server started
+    // a new one: do not leave it ringing with nobody to answer for us.
+    void this.#signaling.request('call:cancel', { callId: info.id }).catch(() => undefined);
+    throw new ParleyError(ErrorCode.INVALID_STATE, 'The call ended meanwhile');
+  }
+
+  /**
+   * Become a participant of a call the server already counts us in
+   * (joinCall ack, join-on-entry room). null if we are in another call.
+   */
+  #adoptJoinedCall(info: CallInfo, role: 'answerer' | 'offerer'): Call | null {
+    const self = this.#self;
+    if (!self) throw new ParleyError(ErrorCode.NOT_IN_ROOM, 'Left the room meanwhile');
+    const current = this.#call;
+    if (current && !current.ended) {
+      if (current.id !== info.id) return null;
+      current.handleServerUpdate(info, role === 'answerer' ? 'own-accept' : 'update');
+      return current;
+    }
+    const firstOther = info.participants.find((p) => p !== self.id);
+    const remote =
+      (firstOther === undefined ? undefined : this.#participants.get(firstOther)) ??
+      this.#participants.get(info.initiator);
+    if (!remote) return null; // nobody else in it that we know of
+    const call = new Call(this.#callContext(self.id), info, 'incoming', remote, role);
+    this.#setCall(call);
+    return call;
+  }
+
+  #isParticipant(info: CallInfo): boolean {
+    const self = this.#self;
+    return self !== null && info.state === 'active' && info.participants.includes(self.id);
+  }
+
+  #liveCall(): Call | null {
+    const call = this.#call;
+    return call && !call.ended ? call : null;
+  }
+
+  #setRoomCall(info: CallInfo | null): void {
+    const prev = this.#roomCall;
+    this.#roomCall = info;
+    if (prev === null && info === null) return;
+    this.safeEmit(ClientEvent.RoomCallChanged, info);
+  }
+
+  /** A call ack told us the room's call: keep roomCall in step until room:call says more. */
+  #noteRoomCall(info: CallInfo): void {
+    if (this.#roomCall === null || this.#roomCall.id === info.id) this.#setRoomCall(info);
+  }
+
+  #onRoomCall(info: CallInfo | null): void {
+    this.#setRoomCall(info);
+    if (!info) return;
+    const current = this.#liveCall();
+    if (current && current.id === info.id) {
+      current.handleServerUpdate(info, 'update');
+      return;
+    }
+    // A join-on-entry room started a call with us in it when someone entered:
+    // we were there first, so we offer. Not while a request that may hand us
+    // a call is in flight (its ack decides).
+    if (!current && this.#pendingInvites === 0 && this.#isParticipant(info)) {
+      this.#adoptJoinedCall(info, 'offerer');
+    }
+  }
+
+  #addChat(message: ChatMessage): void {
+    if (this.#chat.some((m) => m.id === message.id)) return; // exactly once
+    this.#chat = [...this.#chat, message].slice(-Limits.CHAT_HISTORY_MAX);
+    this.safeEmit(ClientEvent.ChatMessage, message);
+  }
+
   /** An invite settled: hand back the messages that arrived early for its call. */
   #endInvite(peerId: PeerId, callId: CallId | null): (() => void)[] {
-    this.#pendingInvites -= 1;
     this.#invitingPeers.delete(peerId);
+    return this.#endPending(callId);
+  }
+
+  /** A request that may hand us a call settled: the messages that arrived early for it. */
+  #endPending(callId: CallId | null): (() => void)[] {
+    this.#pendingInvites -= 1;
     const early = callId === null ? [] : (this.#orphans.get(callId) ?? []);
     if (callId !== null) this.#orphans.delete(callId);
     if (this.#pendingInvites === 0) this.#orphans.clear();
@@ -466,8 +690,11 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         return;
       }
       this.#participants.set(peer.id, peer);
+      this.#liveCall()?.handlePeerUpdated(peer);
       this.safeEmit(ClientEvent.PeerUpdated, peer);
     });
+    this.#onRoomEvent('room:call', ({ call }) => this.#onRoomCall(call));
+    this.#onRoomEvent('chat:message', (message) => this.#addChat(message));
 
     s.on('call:incoming', (msg) => this.#onIncoming(msg));
     this.#onCallEvent(

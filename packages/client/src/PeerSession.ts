@@ -4,6 +4,7 @@ import {
   type PeerId,
   type SessionDescription,
 } from '@parley/protocol';
+import { encodingMatches, type VideoCap } from './bitrate.js';
 import { ParleyError, toParleyError } from './errors.js';
 import {
   connectionTypeFromStats,
@@ -28,8 +29,14 @@ import { TypedEmitter } from './TypedEmitter.js';
 
 export type PeerSessionEvents = {
   stateChanged: (state: PeerSessionState, prev: PeerSessionState) => void;
-  /** Once per session, when the first remote track arrived (the stream is kept updated). */
-  remoteStream: (stream: MediaStream) => void;
+  /**
+   * A remote track started arriving; `streamId` is the sender's MediaStream
+   * id from the SDP msid (tells camera from screen share). Fires again for
+   * the same track when its transceiver receives again after a pause.
+   */
+  remoteTrack: (track: MediaStreamTrack, streamId: string | null) => void;
+  /** A remote track stopped: the sender removed it (renegotiation) or it ended. */
+  remoteTrackRemoved: (track: MediaStreamTrack) => void;
   connectionTypeChanged: (type: ConnectionType) => void;
   /** An ICE restart did not bring the connection back in time. */
   iceFailed: () => void;
@@ -56,14 +63,53 @@ export interface PeerSessionOptions {
   role: 'offerer' | 'answerer';
   /** The local camera/mic stream at the time tracks are added. */
   localStream: () => MediaStream | null;
+  /** The local screen share at the time tracks are added (a late joiner gets an ongoing share). */
+  screenStream?: () => MediaStream | null;
   signaler: PeerSignaler;
   /** Fresh ICE servers (TURN credentials expire; coturn only checks them on allocation). */
   refreshIceServers: () => Promise<RTCIceServer[] | null>;
   timing?: Partial<RecoveryTiming>;
 }
 
+/** Audio level counters of one stream as getStats reports them (null = not reported). */
+export interface AudioSample {
+  /** Linear 0..1. */
+  level: number | null;
+  /** Cumulative energy and duration: their deltas give the level over an interval. */
+  energy: number | null;
+  duration: number | null;
+}
+
+function audioSampleOf(report: RTCStatsReport, type: 'inbound-rtp' | 'media-source'): AudioSample {
+  for (const s of report.values() as Iterable<StatLike>) {
+    if (s.type !== type || (s['kind'] ?? s['mediaType']) !== 'audio') continue;
+    const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return {
+      level: n(s['audioLevel']),
+      energy: n(s['totalAudioEnergy']),
+      duration: n(s['totalSamplesDuration']),
+    };
+  }
+  return { level: null, energy: null, duration: null };
+}
+
 /** Remote candidates kept while no remote description exists yet. */
 const MAX_PENDING_CANDIDATES = 256;
+
+/**
+ * An answerer that got no offer this long adds its tracks itself (which
+ * makes an offer): both ends of a pair believing they are the newcomer
+ * must not wait for each other forever. Perfect negotiation sorts out a
+ * collision with a late offer.
+ */
+export const ANSWERER_FALLBACK_MS = 4000;
+
+/** Remote directions in which a transceiver no longer receives anything. */
+const NOT_RECEIVING: readonly (RTCRtpTransceiverDirection | null)[] = [
+  'sendonly',
+  'inactive',
+  'stopped',
+];
 
 function toCandidateInit(c: IceCandidate): RTCIceCandidateInit {
   const init: RTCIceCandidateInit = { candidate: c.candidate };
@@ -95,13 +141,20 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   readonly #pc: RTCPeerConnection;
   readonly #options: PeerSessionOptions;
   readonly #timing: RecoveryTiming;
-  readonly #remoteStream: MediaStream;
+  /** Camera/mic senders by kind. */
   readonly #senders = new Map<string, RTCRtpSender>();
+  /** Screen-share senders (video, and tab audio when offered). */
+  #screenSenders: RTCRtpSender[] = [];
+  /** Remote tracks being received, with their transceiver (to notice removal). */
+  readonly #remoteTracks = new Map<MediaStreamTrack, RTCRtpTransceiver>();
+  #caps: { camera: VideoCap; screen: VideoCap } | null = null;
+  #capsChain: Promise<void> = Promise.resolve();
+  #answerTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastStatsAt = 0;
 
   #state: PeerSessionState = 'new';
   #closed = false;
   #tracksAdded = false;
-  #remoteStreamAnnounced = false;
   #connectionType: ConnectionType = 'unknown';
 
   // Perfect negotiation flags (W3C example names).
@@ -128,7 +181,6 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#timing = { ...DEFAULT_RECOVERY_TIMING, ...options.timing };
     this.remoteId = options.remoteId;
     this.polite = isPolite(options.selfId, options.remoteId);
-    this.#remoteStream = new MediaStream();
     const pc = new RTCPeerConnection(options.rtcConfig);
     this.#pc = pc;
 
@@ -137,16 +189,29 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       const candidate = ev.candidate === null ? null : fromCandidate(ev.candidate);
       this.#options.signaler.candidate(candidate).catch((err: unknown) => this.#report(err));
     };
-    pc.ontrack = (ev) => this.#onTrack(ev.track);
+    pc.ontrack = (ev) => this.#onTrack(ev);
     pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
-    pc.onsignalingstatechange = () => this.#apply({ type: 'signaling', state: pc.signalingState });
+    pc.onsignalingstatechange = () => {
+      this.#apply({ type: 'signaling', state: pc.signalingState });
+      if (pc.signalingState === 'stable') {
+        this.#scanRemovedTracks();
+        this.#applyCaps();
+      }
+    };
 
     this.#setupTimer = setTimeout(() => {
       this.#setupTimer = undefined;
       if (!this.#everConnected && !this.#restartInFlight) this.#scheduleRestart(0);
     }, this.#timing.setupTimeoutMs);
 
-    if (options.role === 'offerer') this.#addLocalTracks();
+    if (options.role === 'offerer') {
+      this.#addLocalTracks();
+    } else {
+      this.#answerTimer = setTimeout(() => {
+        this.#answerTimer = undefined;
+        if (!this.#closed && !this.#tracksAdded) this.#addLocalTracks();
+      }, ANSWERER_FALLBACK_MS);
+    }
   }
 
   get state(): PeerSessionState {
@@ -157,13 +222,67 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     return this.#connectionType;
   }
 
-  /** The remote participant's media, one stream per peer; null before the first track. */
-  get remoteStream(): MediaStream | null {
-    return this.#remoteStreamAnnounced ? this.#remoteStream : null;
+  /** getStats() of the connection; also refreshes the connection type (one poll serves both). */
+  async getStats(): Promise<RTCStatsReport> {
+    const report = await this.#pc.getStats();
+    this.#lastStatsAt = Date.now();
+    if (!this.#closed) this.#noteConnectionType(report);
+    return report;
   }
 
-  getStats(): Promise<RTCStatsReport> {
-    return this.#pc.getStats();
+  /**
+   * Audio level counters of each received audio track (inbound-rtp of the
+   * receiver's own getStats, so only that stream is reported). Falls back to
+   * the RTP audio-level header (getSynchronizationSources) where the stats
+   * lack audioLevel.
+   */
+  async audioLevels(): Promise<{ track: MediaStreamTrack; sample: AudioSample }[]> {
+    if (this.#closed) return [];
+    const receivers = this.#pc
+      .getReceivers()
+      .filter((r) => r.track.kind === 'audio' && this.#remoteTracks.has(r.track));
+    return Promise.all(
+      receivers.map(async (r) => {
+        const report = await r.getStats();
+        let sample = audioSampleOf(report, 'inbound-rtp');
+        if (sample.level === null && typeof r.getSynchronizationSources === 'function') {
+          const level = r.getSynchronizationSources()[0]?.audioLevel;
+          if (typeof level === 'number') sample = { ...sample, level };
+        }
+        return { track: r.track, sample };
+      }),
+    );
+  }
+
+  /**
+   * Our own microphone level from the audio sender's media-source stats
+   * (Chromium; Firefox lacks media-source audioLevel: level null then).
+   */
+  async localAudioLevel(): Promise<AudioSample | null> {
+    const sender = this.#senders.get('audio');
+    if (this.#closed || !sender?.track) return null;
+    return audioSampleOf(await sender.getStats(), 'media-source');
+  }
+
+  /** Start sending a screen share (renegotiates through onnegotiationneeded). */
+  addScreen(stream: MediaStream): void {
+    if (this.#closed || !this.#tracksAdded) return; // #addLocalTracks picks it up later
+    this.#removeScreenSenders();
+    for (const track of stream.getTracks()) {
+      this.#screenSenders.push(this.#pc.addTrack(track, stream));
+    }
+  }
+
+  /** Stop sending the screen share (removeTrack, renegotiates). */
+  removeScreen(): void {
+    if (this.#closed) return;
+    this.#removeScreenSenders();
+  }
+
+  /** Bitrate caps for the camera and screen video senders (applied now and after each negotiation). */
+  setVideoCaps(caps: { camera: VideoCap; screen: VideoCap }): void {
+    this.#caps = caps;
+    this.#applyCaps();
   }
 
   /** A description relayed from the remote peer. */
@@ -195,6 +314,9 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearTimers();
+    if (this.#answerTimer !== undefined) clearTimeout(this.#answerTimer);
+    this.#answerTimer = undefined;
+    this.#remoteTracks.clear();
     const pc = this.#pc;
     pc.onnegotiationneeded = null;
     pc.onicecandidate = null;
@@ -297,11 +419,62 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   #addLocalTracks(): void {
     const stream = this.#options.localStream();
     this.#tracksAdded = true;
-    if (!stream) return;
-    for (const track of stream.getTracks()) {
-      if (this.#senders.has(track.kind)) continue;
+    if (this.#answerTimer !== undefined) clearTimeout(this.#answerTimer);
+    this.#answerTimer = undefined;
+    for (const track of stream?.getTracks() ?? []) {
+      if (this.#senders.has(track.kind) || !stream) continue;
       this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
     }
+    const screen = this.#options.screenStream?.() ?? null;
+    if (screen && this.#screenSenders.length === 0) {
+      for (const track of screen.getTracks()) {
+        this.#screenSenders.push(this.#pc.addTrack(track, screen));
+      }
+    }
+  }
+
+  #removeScreenSenders(): void {
+    const senders = this.#screenSenders;
+    this.#screenSenders = [];
+    for (const sender of senders) {
+      try {
+        this.#pc.removeTrack(sender);
+      } catch (err) {
+        this.#report(err, 'Could not stop sending the screen share');
+      }
+    }
+  }
+
+  /**
+   * Put the caps on encodings[0] of the camera and screen video senders.
+   * Serialised (a second setParameters while one is pending throws), and
+   * skipped while a sender has no negotiated encodings yet: the next
+   * 'stable' signaling state applies them.
+   */
+  #applyCaps(): void {
+    const caps = this.#caps;
+    if (this.#closed || !caps) return;
+    const targets: [RTCRtpSender, VideoCap][] = [];
+    const camera = this.#senders.get('video');
+    if (camera) targets.push([camera, caps.camera]);
+    for (const s of this.#screenSenders)
+      if (s.track?.kind === 'video') targets.push([s, caps.screen]);
+    this.#capsChain = this.#capsChain.then(async () => {
+      for (const [sender, cap] of targets) {
+        if (this.#closed) return;
+        const params = sender.getParameters();
+        const enc = params.encodings[0] as RTCRtpEncodingParameters | undefined;
+        if (!enc || encodingMatches(enc, cap)) continue;
+        enc.maxBitrate = cap.maxBitrate;
+        enc.scaleResolutionDownBy = cap.scaleResolutionDownBy;
+        try {
+          await sender.setParameters(params);
+        } catch (err) {
+          // Not fatal: the call works uncapped. Typically a sender being renegotiated.
+          console.info('[parley] could not cap a video sender', err);
+        }
+      }
+    });
   }
 
   #remoteUfrags(): Set<string> {
@@ -317,19 +490,34 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   // ---- remote media -----------------------------------------------------------
 
-  #onTrack(track: MediaStreamTrack): void {
-    const stream = this.#remoteStream;
-    if (!stream.getTracks().includes(track)) {
-      stream.addTrack(track);
-      track.addEventListener('ended', () => stream.removeTrack(track), { once: true });
+  #onTrack(ev: RTCTrackEvent): void {
+    const { track, transceiver } = ev;
+    if (!this.#remoteTracks.has(track)) {
+      track.addEventListener(
+        'ended',
+        () => {
+          if (this.#remoteTracks.delete(track)) this.safeEmit('remoteTrackRemoved', track);
+        },
+        { once: true },
+      );
     }
-    if (this.#remoteStreamAnnounced) return;
-    this.#remoteStreamAnnounced = true;
-    // Announce after the current task: the tracks of one offer arrive in a
-    // burst of track events, and the UI should get a stream holding them all.
-    setTimeout(() => {
-      if (!this.#closed) this.safeEmit('remoteStream', stream);
-    }, 0);
+    this.#remoteTracks.set(track, transceiver);
+    this.safeEmit('remoteTrack', track, ev.streams[0]?.id ?? null);
+  }
+
+  /**
+   * After a negotiation: a transceiver that no longer receives means the
+   * remote side removed that track (removeTrack keeps the track alive, only
+   * muted, so 'ended' does not fire).
+   */
+  #scanRemovedTracks(): void {
+    for (const [track, transceiver] of [...this.#remoteTracks]) {
+      const dir = transceiver.currentDirection;
+      if (dir !== null && NOT_RECEIVING.includes(dir)) {
+        this.#remoteTracks.delete(track);
+        this.safeEmit('remoteTrackRemoved', track);
+      }
+    }
   }
 
   // ---- connection state and ICE recovery ---------------------------------------
@@ -343,7 +531,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         this.#restartsThisEpisode = 0;
         this.#restartInFlight = false;
         this.#clearRecoveryTimers();
-        void this.#refreshConnectionType();
+        void this.#refreshConnectionType(true);
         this.#statsTimer ??= setInterval(
           () => void this.#refreshConnectionType(),
           this.#timing.statsIntervalMs,
@@ -436,18 +624,22 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#apply({ type: 'gaveUp' });
   }
 
-  async #refreshConnectionType(): Promise<void> {
+  async #refreshConnectionType(force = false): Promise<void> {
     if (this.#closed) return;
+    // The call's quality poll reads stats more often: no second poll then.
+    if (!force && Date.now() - this.#lastStatsAt < this.#timing.statsIntervalMs / 2) return;
     try {
-      const report = await this.#pc.getStats();
-      if (this.#closed) return;
-      const type = connectionTypeFromStats(report.values() as Iterable<StatLike>);
-      if (type !== this.#connectionType) {
-        this.#connectionType = type;
-        this.safeEmit('connectionTypeChanged', type);
-      }
+      await this.getStats();
     } catch {
       // getStats fails only on a closed PC; nothing to update then.
+    }
+  }
+
+  #noteConnectionType(report: RTCStatsReport): void {
+    const type = connectionTypeFromStats(report.values() as Iterable<StatLike>);
+    if (type !== this.#connectionType) {
+      this.#connectionType = type;
+      this.safeEmit('connectionTypeChanged', type);
     }
   }
 

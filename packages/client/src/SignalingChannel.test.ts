@@ -51,7 +51,14 @@ function nextState(channel: SignalingChannel, state: ConnectionState) {
   );
 }
 
-const ROOM_STATUS = { room: 'team-42', exists: true, participants: 1, capacity: 6, full: false };
+const ROOM_STATUS = {
+  room: 'team-42',
+  exists: true,
+  participants: 1,
+  capacity: 6,
+  full: false,
+  options: { joinCallOnEntry: false },
+};
 
 describe('SignalingChannel against a real Socket.IO server', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -180,7 +187,8 @@ describe('SignalingChannel against a real Socket.IO server', () => {
     socket.emit('peer:joined', peer);
     socket.emit('peer:left', { id: 'p2', reason: 'left' });
     await left;
-    expect(joined).toEqual([{ ...peer, name: 'Bob' }]); // schema output (name normalised)
+    // Schema output: name normalised, the optional screen id defaulted.
+    expect(joined).toEqual([{ ...peer, name: 'Bob', media: { ...peer.media, screen: null } }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe('INVALID_MESSAGE');
     expect(errors[0]?.message).toContain('peer:joined');

@@ -26,6 +26,8 @@ export const ClientErrorCode = {
   NOT_CONNECTED: 'NOT_CONNECTED',
   /** ICE could not (re-)establish a media path, even after ICE restarts. */
   ICE_FAILED: 'ICE_FAILED',
+  /** The browser cannot share the screen (no getDisplayMedia, e.g. mobile browsers). */
+  SCREEN_SHARE_UNSUPPORTED: 'SCREEN_SHARE_UNSUPPORTED',
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 
@@ -113,6 +115,40 @@ export function mediaErrorFromDomException(err: unknown): ParleyError {
       return make(ClientErrorCode.MEDIA_UNSUPPORTED, 'This browser cannot capture media');
     default:
       return make(ClientErrorCode.MEDIA_UNSUPPORTED, 'Camera/microphone could not be started');
+  }
+}
+
+/**
+ * A getDisplayMedia failure. Cancelling the picker is NotAllowedError, the
+ * same as a refused camera: MEDIA_PERMISSION_DENIED. No support at all, or
+ * constraints the browser cannot do for screens: SCREEN_SHARE_UNSUPPORTED.
+ */
+export function screenShareErrorFromDomException(err: unknown): ParleyError {
+  if (err instanceof ParleyError) return err;
+  const e: MediaErrorLike = typeof err === 'object' && err !== null ? (err as MediaErrorLike) : {};
+  const name = typeof e.name === 'string' ? e.name : '';
+  const detail = typeof e.message === 'string' && e.message !== '' ? `: ${e.message}` : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+    case 'SecurityError':
+    case 'InvalidStateError': // not started from a user gesture (Safari)
+      return new ParleyError(
+        ClientErrorCode.MEDIA_PERMISSION_DENIED,
+        `Screen sharing was not allowed${detail}`,
+        { cause: err },
+      );
+    case 'NotSupportedError':
+    case 'TypeError':
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return new ParleyError(
+        ClientErrorCode.SCREEN_SHARE_UNSUPPORTED,
+        `This browser cannot share the screen${detail}`,
+        { cause: err },
+      );
+    default:
+      return mediaErrorFromDomException(err);
   }
 }
 

@@ -1,5 +1,7 @@
 import type {
   CallEndReason,
+  CallInfo,
+  ChatMessage,
   MediaState,
   PeerId,
   PeerInfo,
@@ -11,6 +13,7 @@ import type { CallStatus } from './CallStateMachine.js';
 import type { DeviceList } from './devices.js';
 import type { ParleyError } from './errors.js';
 import type { ConnectionType } from './iceStats.js';
+import type { PeerQuality } from './quality.js';
 
 /** State of the signaling connection. */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting';
@@ -24,6 +27,10 @@ export const ClientEvent = {
   PeerUpdated: 'peerUpdated',
   IncomingCall: 'incomingCall',
   CallChanged: 'callChanged',
+  /** The room's call (client.roomCall) was created, changed or ended (null); also when we are not in it. */
+  RoomCallChanged: 'roomCallChanged',
+  /** A new chat message (others' via the server, ours once the server acknowledged it). */
+  ChatMessage: 'chatMessage',
   Error: 'error',
 } as const;
 
@@ -35,6 +42,8 @@ export type ClientEvents = {
   [ClientEvent.PeerUpdated]: (peer: PeerInfo) => void;
   [ClientEvent.IncomingCall]: (call: Call) => void;
   [ClientEvent.CallChanged]: (call: Call | null) => void;
+  [ClientEvent.RoomCallChanged]: (call: CallInfo | null) => void;
+  [ClientEvent.ChatMessage]: (message: ChatMessage) => void;
   [ClientEvent.Error]: (error: ParleyError) => void;
 };
 
@@ -45,6 +54,15 @@ export const CallEvent = {
   RemoteStreamRemoved: 'remoteStreamRemoved',
   ConnectionTypeChanged: 'connectionTypeChanged',
   IceFailed: 'iceFailed',
+  /** The other participants (call.participants) changed: someone joined or left the call. */
+  ParticipantsChanged: 'participantsChanged',
+  /** A participant's screen share arrived (call.remoteScreens). */
+  RemoteScreen: 'remoteScreen',
+  RemoteScreenRemoved: 'remoteScreenRemoved',
+  /** call.activeSpeaker changed (self id when we speak; null = nobody). */
+  ActiveSpeakerChanged: 'activeSpeakerChanged',
+  /** Connection quality of one peer, every ~2 s. */
+  QualityChanged: 'qualityChanged',
 } as const;
 
 export type CallEvents = {
@@ -54,16 +72,27 @@ export type CallEvents = {
   [CallEvent.RemoteStreamRemoved]: (peerId: PeerId) => void;
   [CallEvent.ConnectionTypeChanged]: (peerId: PeerId, type: ConnectionType) => void;
   [CallEvent.IceFailed]: (peerId: PeerId) => void;
+  [CallEvent.ParticipantsChanged]: (participants: PeerId[]) => void;
+  [CallEvent.RemoteScreen]: (peerId: PeerId, stream: MediaStream) => void;
+  [CallEvent.RemoteScreenRemoved]: (peerId: PeerId) => void;
+  [CallEvent.ActiveSpeakerChanged]: (peerId: PeerId | null) => void;
+  [CallEvent.QualityChanged]: (peerId: PeerId, quality: PeerQuality) => void;
 };
 
 export const MediaEvent = {
   StreamChanged: 'streamChanged',
   StateChanged: 'stateChanged',
   DevicesChanged: 'devicesChanged',
+  /** The local screen share started (stream) or stopped (null). */
+  ScreenChanged: 'screenChanged',
+  /** selectAudioOutput() chose another speaker (apply it with applyAudioOutput). */
+  AudioOutputChanged: 'audioOutputChanged',
 } as const;
 
 export type MediaEvents = {
   [MediaEvent.StreamChanged]: (stream: MediaStream | null) => void;
   [MediaEvent.StateChanged]: (state: MediaState) => void;
   [MediaEvent.DevicesChanged]: (devices: DeviceList) => void;
+  [MediaEvent.ScreenChanged]: (stream: MediaStream | null) => void;
+  [MediaEvent.AudioOutputChanged]: (deviceId: string) => void;
 };

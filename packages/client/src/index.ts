@@ -5,10 +5,29 @@
 export {
   ParleyClient,
   DEFAULT_CLIENT_OPTIONS,
+  type JoinOptions,
   type ParleyClientOptions,
   type ResolvedClientOptions,
 } from './ParleyClient.js';
 export { Call } from './Call.js';
+export {
+  CAMERA_BITRATE_CAPS,
+  SCREEN_BITRATE_CAPS,
+  cameraCap,
+  screenCap,
+  type VideoCap,
+} from './bitrate.js';
+export {
+  DEFAULT_ACTIVE_SPEAKER_OPTIONS,
+  SPEAKER_SAMPLE_MS,
+  type ActiveSpeakerOptions,
+} from './activeSpeaker.js';
+export {
+  QUALITY_INTERVAL_MS,
+  QUALITY_THRESHOLDS,
+  type PeerQuality,
+  type QualityLevel,
+} from './quality.js';
 export type { CallStatus } from './CallStateMachine.js';
 export { LocalMedia } from './LocalMedia.js';
 export {
@@ -36,6 +55,7 @@ export type {
   CallEndReason,
   CallId,
   CallInfo,
+  ChatMessage,
   IceConfig,
   JoinResult,
   MediaState,
@@ -43,5 +63,6 @@ export type {
   PeerInfo,
   PeerLeftReason,
   RoomId,
+  RoomOptions,
   RoomStatus,
 } from '@parley/protocol';

@@ -12,6 +12,8 @@ export const Limits = {
   SDP_MAX: 64 * 1024,
   CANDIDATE_MAX: 1024,
   CHAT_TEXT_MAX: 2000,
+  /** Chat messages a room keeps for late joiners (oldest dropped first). */
+  CHAT_HISTORY_MAX: 100,
   /** Socket.IO maxHttpBufferSize: a larger frame closes the connection. */
   FRAME_MAX: 128 * 1024,
 } as const;

@@ -4,11 +4,13 @@ import { Limits } from './limits.js';
 import {
   CallEndReasonSchema,
   CallInfoSchema,
+  ChatMessageSchema,
   IceCandidateSchema,
   IceConfigSchema,
   MediaStateSchema,
   PeerInfoSchema,
   PeerLeftReasonSchema,
+  RoomOptionsSchema,
   RoomStatusSchema,
   SessionDescriptionSchema,
 } from './models.js';
@@ -25,7 +27,9 @@ export const RoomCheckSchema = z.strictObject({ room: RoomIdSchema });
 export const RoomJoinSchema = z.strictObject({
   room: RoomIdSchema,
   name: DisplayNameSchema,
-  media: MediaStateSchema.optional(),
+  media: MediaStateSchema.strict().optional(),
+  /** Used only when this join creates the room; see RoomOptionsSchema. */
+  options: RoomOptionsSchema.partial().strict().optional(),
 });
 export const RoomLeaveSchema = z.strictObject({});
 export const MediaUpdateSchema = MediaStateSchema.strict();
@@ -48,13 +52,24 @@ export const SignalCandidateSchema = z.strictObject({
     .nullable(),
 });
 export const IceRefreshSchema = z.strictObject({});
+/** Chat text: trimmed, 1..CHAT_TEXT_MAX characters, plain text. */
+export const ChatSendSchema = z.strictObject({
+  text: z.string().trim().min(1, 'message is empty').max(Limits.CHAT_TEXT_MAX),
+});
 
 export const ClientMessageSchemas = {
   'room:check': RoomCheckSchema,
   'room:join': RoomJoinSchema,
   'room:leave': RoomLeaveSchema,
   'media:update': MediaUpdateSchema,
+  /**
+   * Ring `to` into a call. When the inviter is in the room's ongoing call,
+   * `to` is rung into that call (a room has at most one call); otherwise a
+   * new call starts. A callee already in the room's call answers BUSY.
+   */
   'call:invite': CallInviteSchema,
+  /** Join the room's ongoing call without being rung (CALL_FULL past MESH_MAX_PARTICIPANTS). */
+  'call:join': CallRefSchema,
   'call:accept': CallRefSchema,
   'call:decline': CallRefSchema,
   'call:cancel': CallRefSchema,
@@ -62,6 +77,7 @@ export const ClientMessageSchemas = {
   'signal:description': SignalDescriptionSchema,
   'signal:candidate': SignalCandidateSchema,
   'ice:refresh': IceRefreshSchema,
+  'chat:send': ChatSendSchema,
 } as const;
 export type ClientEventName = keyof typeof ClientMessageSchemas;
 export type ClientMessage<E extends ClientEventName> = z.input<(typeof ClientMessageSchemas)[E]>;
@@ -79,6 +95,14 @@ export const JoinResultSchema = z.object({
   capacity: z.number().int().positive(),
   /** ICE servers for this participant (short-lived TURN credentials). */
   ice: IceConfigSchema,
+  options: RoomOptionsSchema,
+  /**
+   * The room's call at the moment of joining (null = none). In a
+   * joinCallOnEntry room the joiner is already one of its participants.
+   */
+  call: CallInfoSchema.nullable(),
+  /** Recent chat, oldest first (at most CHAT_HISTORY_MAX). */
+  chat: z.array(ChatMessageSchema).max(Limits.CHAT_HISTORY_MAX),
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 
@@ -86,6 +110,9 @@ export const CallResultSchema = z.object({ call: CallInfoSchema });
 export type CallResult = z.infer<typeof CallResultSchema>;
 
 export const EmptyResultSchema = z.object({});
+
+export const ChatResultSchema = z.object({ message: ChatMessageSchema });
+export type ChatResult = z.infer<typeof ChatResultSchema>;
 export type EmptyResult = z.infer<typeof EmptyResultSchema>;
 
 export const AckDataSchemas = {
@@ -94,6 +121,7 @@ export const AckDataSchemas = {
   'room:leave': EmptyResultSchema,
   'media:update': EmptyResultSchema,
   'call:invite': CallResultSchema,
+  'call:join': CallResultSchema,
   'call:accept': CallResultSchema,
   'call:decline': EmptyResultSchema,
   'call:cancel': EmptyResultSchema,
@@ -101,6 +129,7 @@ export const AckDataSchemas = {
   'signal:description': EmptyResultSchema,
   'signal:candidate': EmptyResultSchema,
   'ice:refresh': IceConfigSchema,
+  'chat:send': ChatResultSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 export type AckData<E extends ClientEventName> = z.infer<(typeof AckDataSchemas)[E]>;
 
@@ -125,6 +154,8 @@ export const RelayedCandidateSchema = z.object({
   from: PeerIdSchema,
   candidate: IceCandidateSchema.nullable(),
 });
+/** The room's call changed (or ended: call null); sent to every member of the room. */
+export const RoomCallSchema = z.object({ call: CallInfoSchema.nullable() });
 export const ServerErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
@@ -141,6 +172,9 @@ export const ServerMessageSchemas = {
   'call:ended': CallEndedSchema,
   'signal:description': RelayedDescriptionSchema,
   'signal:candidate': RelayedCandidateSchema,
+  'room:call': RoomCallSchema,
+  /** A chat message from another member (the sender gets its own in the ack). */
+  'chat:message': ChatMessageSchema,
   'server:error': ServerErrorSchema,
 } as const;
 export type ServerEventName = keyof typeof ServerMessageSchemas;

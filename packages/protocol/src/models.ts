@@ -1,10 +1,28 @@
 import { z } from 'zod';
 import { CallIdSchema, DisplayNameSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
+import { Limits } from './limits.js';
 
-/** Whether a participant currently sends audio / video (mute and camera state). */
+/**
+ * MediaStream ids as browsers make them (Chromium: a UUID; Firefox: a UUID in
+ * braces). They travel in SDP `a=msid` lines, so the remote side sees the same
+ * id in `RTCTrackEvent.streams[0].id`.
+ */
+export const StreamIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9{}_-]+$/);
+
+/**
+ * What a participant currently sends: microphone (mute state), camera, and
+ * the id of the MediaStream that carries a screen share (null = not sharing),
+ * so that receivers can tell the screen track from the camera track.
+ * `screen` may be omitted by a sender (defaults to null).
+ */
 export const MediaStateSchema = z.object({
   audio: z.boolean(),
   video: z.boolean(),
+  screen: StreamIdSchema.nullable().default(null),
 });
 export type MediaState = z.infer<typeof MediaStateSchema>;
 
@@ -92,11 +110,40 @@ export const IceCandidateSchema = z.object({
 });
 export type IceCandidate = z.infer<typeof IceCandidateSchema>;
 
+/**
+ * Options a room gets from the member who creates it (its first join); later
+ * joiners' options are ignored and they learn the room's from the join result.
+ * - joinCallOnEntry: a meeting link: every member is in the room's call as
+ *   soon as they enter (no ringing); the call starts when a second member
+ *   enters and lasts while two or more remain.
+ */
+export const RoomOptionsSchema = z.object({
+  joinCallOnEntry: z.boolean(),
+});
+export type RoomOptions = z.infer<typeof RoomOptionsSchema>;
+
 export const RoomStatusSchema = z.object({
   room: RoomIdSchema,
   exists: z.boolean(),
   participants: z.number().int().nonnegative(),
   capacity: z.number().int().positive(),
   full: z.boolean(),
+  /** The room's options when it exists, null otherwise. */
+  options: RoomOptionsSchema.nullable(),
 });
 export type RoomStatus = z.infer<typeof RoomStatusSchema>;
+
+/**
+ * A chat message as the server relays and stores it: id, sender id and
+ * sender name are stamped by the server, never taken from the client. The
+ * text is plain text: clients must render it as text, never as HTML.
+ */
+export const ChatMessageSchema = z.object({
+  id: z.string().min(1).max(64),
+  from: PeerIdSchema,
+  name: z.string().max(Limits.DISPLAY_NAME_MAX),
+  text: z.string().max(Limits.CHAT_TEXT_MAX),
+  /** Server time (ms since epoch). */
+  sentAt: z.number().int().nonnegative(),
+});
+export type ChatMessage = z.infer<typeof ChatMessageSchema>;

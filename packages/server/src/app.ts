@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { CallService } from './calls/CallService.js';
 import { RingTimers } from './calls/RingTimers.js';
+import { ChatService } from './chat/ChatService.js';
 import type { Config } from './config.js';
 import { registerHealth } from './http/health.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './http/securityHeaders.js';
@@ -46,8 +47,12 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
   });
 
   const store = new MemoryStateStore();
-  const rooms = new RoomRegistry(store, { capacity: config.maxRoomSize });
+  const rooms = new RoomRegistry(store, {
+    capacity: config.maxRoomSize,
+    meshMax: config.meshMaxParticipants,
+  });
   const calls = new CallService(store);
+  const chat = new ChatService(store);
 
   registerSecurityHeaders(fastify);
   registerHealth(fastify, () => rooms.counts(), startedAt);
@@ -73,9 +78,10 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
     config,
     rooms,
     calls,
+    chat,
     log,
-    ringTimers: new RingTimers(config.ringTimeoutMs, (room, callId) => {
-      calls.expire(room, callId).then(
+    ringTimers: new RingTimers(config.ringTimeoutMs, (room, callId, peer) => {
+      calls.expire(room, callId, peer).then(
         (effect) => {
           if (effect) publishCallEffect(ctx, room, effect);
         },

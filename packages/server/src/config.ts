@@ -79,7 +79,8 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
   {
     name: 'MESH_MAX_PARTICIPANTS',
     default: '6',
-    description: 'Members per call (2..12); reserved for group (mesh) calls.',
+    description:
+      'Members per group (mesh) call, ringing invitees included (2..12); one more gets CALL_FULL.',
   },
   {
     name: 'RING_TIMEOUT_MS',
@@ -247,7 +248,7 @@ const ServerEnvSchema = z.object({
   HOST: hostVar,
   /** Participants per room. */
   MAX_ROOM_SIZE: intVar(2, 50, 8),
-  /** Members per mesh call; reserved for group calls (each member sends N-1 streams). */
+  /** Members per mesh call, ringing invitees included (each member sends N-1 streams). */
   MESH_MAX_PARTICIPANTS: intVar(2, 12, 6),
   /** Ring duration before a call ends as 'missed'. */
   RING_TIMEOUT_MS: intVar(1000, 300_000, 30_000),

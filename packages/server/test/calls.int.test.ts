@@ -135,10 +135,10 @@ describe('1:1 calls', () => {
     await expectNoEvent(ann.socket, 'call:ended', 1300);
   });
 
-  it('BUSY when the callee is in another call; INVALID_STATE when the caller is', async () => {
+  it('BUSY when the callee is in the room call and the caller is not; a participant rings more people in', async () => {
     const [ann, bob, carol] = await room('Ann', 'Bob', 'Carol');
     if (!ann || !bob || !carol) throw new Error('setup');
-    await ring(ann, bob);
+    const { call } = await ring(ann, bob);
     expect(await request(carol.socket, 'call:invite', { to: bob.join.self.id })).toMatchObject({
       ok: false,
       error: { code: 'BUSY' },
@@ -147,11 +147,17 @@ describe('1:1 calls', () => {
       ok: false,
       error: { code: 'BUSY' },
     });
-    expect(await request(ann.socket, 'call:invite', { to: carol.join.self.id })).toMatchObject({
-      ok: false,
-      error: { code: 'INVALID_STATE' },
-    });
     await expectNoEvent(carol.socket, 'call:incoming');
+    // Ann is a participant of the room's (still ringing) call: Carol is rung into it.
+    const incoming = waitFor(carol.socket, 'call:incoming');
+    const rung = okData(await request(ann.socket, 'call:invite', { to: carol.join.self.id })).call;
+    expect(rung).toMatchObject({ id: call.id, invited: [bob.join.self.id, carol.join.self.id] });
+    expect(await incoming).toEqual({ call: rung, from: ann.join.self });
+    // Bob, only ringing, may not ring anyone himself.
+    expect(await request(bob.socket, 'call:invite', { to: carol.join.self.id })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
   });
 
   it('PEER_NOT_FOUND for self, unknown ids and people in other rooms', async () => {
@@ -211,17 +217,17 @@ describe('1:1 calls', () => {
     });
   });
 
-  it('independent calls in one room do not disturb each other', async () => {
+  it('one call per room: a second pair cannot start another call (INVALID_STATE) but can join', async () => {
     const [ann, bob, carol, dan] = await room('Ann', 'Bob', 'Carol', 'Dan');
     if (!ann || !bob || !carol || !dan) throw new Error('setup');
     const first = await active(ann, bob);
-    const second = await active(carol, dan);
-    expect(first.id).not.toBe(second.id);
-    const ended = waitFor(dan.socket, 'call:ended');
-    okData(await request(carol.socket, 'call:hangup', { callId: second.id }));
-    await ended;
-    await expectNoEvent(ann.socket, 'call:ended');
-    await expectNoEvent(bob.socket, 'call:ended');
+    expect(await request(carol.socket, 'call:invite', { to: dan.join.self.id })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_STATE' },
+    });
+    await expectNoEvent(dan.socket, 'call:incoming');
+    const joined = okData(await request(carol.socket, 'call:join', { callId: first.id })).call;
+    expect(joined.participants).toEqual([ann.join.self.id, bob.join.self.id, carol.join.self.id]);
   });
 
   it('leaving the room during a call ends it with reason left, before peer:left', async () => {

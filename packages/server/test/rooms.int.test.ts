@@ -27,12 +27,14 @@ describe('rooms and presence', () => {
       participants: 0,
       capacity: 2,
       full: false,
+      options: null,
     });
     await joinedClient(server.url, 'check-room', 'Ann');
     expect(okData(await request(probe, 'room:check', { room: 'check-room' }))).toMatchObject({
       exists: true,
       participants: 1,
       full: false,
+      options: { joinCallOnEntry: false },
     });
   });
 
@@ -40,10 +42,13 @@ describe('rooms and presence', () => {
     const ann = await joinedClient(server.url, 'presence', 'Ann');
     expect(ann.join).toMatchObject({
       room: 'presence',
-      self: { name: 'Ann', media: { audio: false, video: false } },
+      self: { name: 'Ann', media: { audio: false, video: false, screen: null } },
       peers: [],
       capacity: 2,
       ice: { iceServers: [], expiresAt: null },
+      options: { joinCallOnEntry: false },
+      call: null,
+      chat: [],
     });
     expect(ann.join.self.id).toMatch(/^[A-Za-z0-9_-]{22,}$/);
 
@@ -56,7 +61,10 @@ describe('rooms and presence', () => {
         media: { audio: true, video: false },
       }),
     );
-    expect(bobJoin.self).toMatchObject({ name: 'Bob', media: { audio: true, video: false } });
+    expect(bobJoin.self).toMatchObject({
+      name: 'Bob',
+      media: { audio: true, video: false, screen: null },
+    });
     expect(bobJoin.peers).toEqual([ann.join.self]);
     expect(await joined).toEqual(bobJoin.self);
     await expectNoEvent(bob, 'peer:joined');
@@ -115,6 +123,8 @@ describe('rooms and presence', () => {
       await request(loner, 'media:update', { audio: true, video: true }),
       await request(loner, 'ice:refresh', {}),
       await request(loner, 'call:invite', { to: ann.join.self.id }),
+      await request(loner, 'call:join', { callId: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+      await request(loner, 'chat:send', { text: 'hello?' }),
     ]) {
       expect(res).toMatchObject({ ok: false, error: { code: 'NOT_IN_ROOM' } });
     }
@@ -125,10 +135,33 @@ describe('rooms and presence', () => {
     const bob = await joinedClient(server.url, 'media', 'Bob');
     const updated = waitFor(bob.socket, 'peer:updated');
     okData(await request(ann.socket, 'media:update', { audio: false, video: true }));
-    expect(await updated).toEqual({ ...ann.join.self, media: { audio: false, video: true } });
+    // `screen` omitted by the sender means "not sharing".
+    expect(await updated).toEqual({
+      ...ann.join.self,
+      media: { audio: false, video: true, screen: null },
+    });
     await expectNoEvent(ann.socket, 'peer:updated');
     okData(await request(bob.socket, 'room:leave', {}));
     const again = okData(await request(bob.socket, 'room:join', { room: 'media', name: 'Bob' }));
-    expect(again.peers[0]?.media).toEqual({ audio: false, video: true });
+    expect(again.peers[0]?.media).toEqual({ audio: false, video: true, screen: null });
+  });
+
+  it('screen share: the stream id is broadcast, kept for late joiners, and cleared with null', async () => {
+    const ann = await joinedClient(server.url, 'screen', 'Ann');
+    const bob = await joinedClient(server.url, 'screen', 'Bob');
+    const sharing = { audio: true, video: true, screen: '{6b1c0f0e-8f7a-4d6e-9a37-0c5e2d1f9b10}' };
+    const updated = waitFor(bob.socket, 'peer:updated');
+    okData(await request(ann.socket, 'media:update', sharing));
+    expect((await updated).media).toEqual(sharing);
+    okData(await request(bob.socket, 'room:leave', {}));
+    const late = okData(await request(bob.socket, 'room:join', { room: 'screen', name: 'Bob' }));
+    expect(late.peers[0]?.media).toEqual(sharing);
+    const stopped = waitFor(bob.socket, 'peer:updated');
+    okData(await request(ann.socket, 'media:update', { ...sharing, screen: null }));
+    expect((await stopped).media.screen).toBeNull();
+    // Not a stream id: refused, nothing stored.
+    expect(
+      await request(ann.socket, 'media:update', { audio: true, video: true, screen: '<img>' }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
   });
 });

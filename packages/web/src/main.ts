@@ -11,8 +11,12 @@ const params = readLaunchParams(window.location.search);
 const i18n = createAppI18n(resolveInitialLocale(params.lang, navigator.languages));
 watch(i18n.global.locale, () => applyDocumentLocale(i18n), { immediate: true });
 
-// One SDK client per page. `?relay=1` forces TURN relay (tests, diagnosing NATs).
-const client = new ParleyClient(params.relay ? { iceTransportPolicy: 'relay' } : {});
+// One SDK client per page. `?relay=1` forces TURN relay (tests, diagnosing NATs);
+// `?video=WxH@fps` asks for a smaller camera picture (tests, slow links).
+const client = new ParleyClient({
+  ...(params.relay ? { iceTransportPolicy: 'relay' as const } : {}),
+  ...(params.video ? { videoConstraints: params.video } : {}),
+});
 window.__parley = client;
 
 const session = createParleySession(client);

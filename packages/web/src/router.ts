@@ -14,6 +14,33 @@ export interface LaunchParams {
   name: string;
   relay: boolean;
   lang: string | null;
+  /** `?video=WxH@fps`: camera capture size for tests and slow links; null = SDK default. */
+  video: VideoSize | null;
+}
+
+/**
+ * A capture size as plain numbers: valid both as MediaTrackConstraints
+ * (a bare number is an ideal value) and as the SDK's video options.
+ */
+export interface VideoSize {
+  width: number;
+  height: number;
+  frameRate?: number;
+}
+
+const VIDEO_PARAM = /^(\d{1,4})x(\d{1,4})(?:@(\d{1,3}))?$/;
+
+/** Parse `320x180@15` (frame rate optional); anything out of range is ignored. */
+export function parseVideoParam(value: string | null): VideoSize | null {
+  const match = value === null ? null : VIDEO_PARAM.exec(value.trim());
+  if (!match) return null;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  if (width < 16 || width > 3840 || height < 16 || height > 2160) return null;
+  if (match[3] === undefined) return { width, height };
+  const frameRate = Number(match[3]);
+  if (frameRate < 1 || frameRate > 60) return null;
+  return { width, height, frameRate };
 }
 
 const ROOM_PATH = /^\/r\/([^/]+)\/?$/;
@@ -35,6 +62,7 @@ export function readLaunchParams(search: string): LaunchParams {
     name: params.get('name') ?? '',
     relay: params.get('relay') === '1',
     lang: params.get('lang'),
+    video: parseVideoParam(params.get('video')),
   };
 }
 

@@ -153,3 +153,115 @@ describe('Call: group-ready removal', () => {
     expect(out.call).toMatchObject({ state: 'ringing', invited: ['c'] });
   });
 });
+
+describe('Call: group calls (ring, join, size bound)', () => {
+  const D = 'd' as PeerId;
+  const E = 'e' as PeerId;
+
+  it('a participant rings one more person into an active call; the others are told', () => {
+    const call = active();
+    const out = call.ring(A, C, 6);
+    expect(out.over).toBe(false);
+    expect(out.call).toMatchObject({ state: 'active', participants: ['a', 'b'], invited: ['c'] });
+    expect(out.notices).toEqual([
+      { kind: 'incoming', to: ['c'], from: 'a' },
+      { kind: 'updated', to: ['b'] },
+    ]);
+    const accepted = call.accept(C);
+    expect(accepted.call.participants).toEqual(['a', 'b', 'c']);
+    expect(accepted.notices).toEqual([{ kind: 'updated', to: ['a', 'b'] }]);
+  });
+
+  it('ringing is for participants only, and not for people already in the call', () => {
+    const call = active();
+    call.ring(A, C, 6);
+    const before = call.info();
+    expect(() => call.ring(C, D, 6)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => call.ring(A, C, 6)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => call.ring(A, B, 6)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(() => call.ring(A, A, 6)).toThrow(expect.objectContaining({ code: 'PEER_NOT_FOUND' }));
+    expect(call.info()).toEqual(before);
+  });
+
+  it('join adds a participant without ringing; an invitee joining accepts', () => {
+    const call = active();
+    const out = call.join(C, 6);
+    expect(out.call).toMatchObject({ participants: ['a', 'b', 'c'], invited: [] });
+    expect(out.notices).toEqual([{ kind: 'updated', to: ['a', 'b'] }]);
+    call.ring(A, D, 6);
+    expect(call.join(D, 6).call).toMatchObject({ participants: ['a', 'b', 'c', 'd'], invited: [] });
+    expect(() => call.join(D, 6)).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+  });
+
+  it('joining a call that still rings makes it active', () => {
+    const call = ringing();
+    const out = call.join(C, 6);
+    expect(out.call).toMatchObject({ state: 'active', participants: ['a', 'c'], invited: ['b'] });
+  });
+
+  it('CALL_FULL past the bound, counting ringing invitees; a freed seat can be taken', () => {
+    const call = active(); // a, b
+    call.ring(A, C, 3); // 3 seats taken (c rings)
+    const before = call.info();
+    expect(() => call.join(D, 3)).toThrow(
+      expect.objectContaining({ code: 'CALL_FULL', retryable: true }),
+    );
+    expect(() => call.ring(B, D, 3)).toThrow(expect.objectContaining({ code: 'CALL_FULL' }));
+    expect(call.info()).toEqual(before);
+    // The ringing invitee's seat is held, so its answer always fits.
+    expect(call.accept(C).call.participants).toEqual(['a', 'b', 'c']);
+    call.hangup(B);
+    expect(call.join(D, 3).call.participants).toEqual(['a', 'c', 'd']);
+    expect(() => call.join(E, 3)).toThrow(expect.objectContaining({ code: 'CALL_FULL' }));
+  });
+
+  it('Call.started: everyone in, active, nobody rings', () => {
+    const call = Call.started('m' as CallId, 'room' as RoomId, [A, B], 7);
+    expect(call.info()).toEqual({
+      id: 'm',
+      room: 'room',
+      initiator: 'a',
+      state: 'active',
+      participants: ['a', 'b'],
+      invited: [],
+      createdAt: 7,
+    });
+    expect(() => Call.started('m' as CallId, 'room' as RoomId, [A], 7)).toThrow();
+  });
+
+  it('a departure from a 4-way call only shrinks it, down to the last two', () => {
+    const call = Call.started('m' as CallId, 'room' as RoomId, [A, B, C, D], 0);
+    const first = call.depart(B, 'disconnected');
+    expect(first).toMatchObject({
+      over: false,
+      notices: [{ kind: 'updated', to: ['a', 'c', 'd'] }],
+    });
+    expect(call.hangup(C).over).toBe(false);
+    const last = call.depart(D, 'left');
+    expect(last?.over).toBe(true);
+    expect(last?.notices).toEqual([{ kind: 'ended', to: ['a'], reason: 'left', by: 'd' }]);
+  });
+
+  it('a lone participant with someone still ringing keeps the call; the call ends when that one misses', () => {
+    const call = active();
+    call.ring(A, C, 6);
+    expect(call.hangup(B)).toMatchObject({
+      over: false,
+      call: { participants: ['a'], invited: ['c'] },
+    });
+    const out = call.expire([C]);
+    expect(out.over).toBe(true);
+    expect(out.notices).toEqual([{ kind: 'ended', to: ['a', 'c'], reason: 'missed' }]);
+  });
+
+  it('expire drops only the given invitees', () => {
+    const call = new Call('g' as CallId, 'room' as RoomId, A, [B, C], 0);
+    const out = call.expire([B]);
+    expect(out.over).toBe(false);
+    expect(out.call).toMatchObject({ state: 'ringing', participants: ['a'], invited: ['c'] });
+    expect(out.notices).toEqual([
+      { kind: 'ended', to: ['b'], reason: 'missed' },
+      { kind: 'updated', to: ['a'] },
+    ]);
+  });
+});

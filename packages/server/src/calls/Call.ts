@@ -10,15 +10,19 @@ import {
 import { AppError } from '../errors.js';
 
 /**
- * A call between members of one room, and its state machine.
+ * A call between members of one room (a full-mesh group call), and its
+ * state machine.
  *
- * Members are in one of two sets: `participants` (started or accepted the
- * call) and `invited` (ringing). The model is group-ready; today only 1:1
- * calls are created. States:
+ * Members are in one of two sets: `participants` (started, accepted or
+ * joined the call) and `invited` (ringing). Both count toward the size
+ * bound (MESH_MAX_PARTICIPANTS): a ringing invitee holds a seat, so an
+ * answer can never overfill the call. States:
  *
- *   ringing --accept--> active
+ *   ringing --accept | join--> active
  *   ringing --decline | cancel | expire | depart--> (over)
- *   active  --hangup | depart--> (over when fewer than 2 remain and nobody rings)
+ *   active  --ring--> active (one more invitee)
+ *   active  --hangup | depart | decline | expire--> (over when fewer than 2
+ *           remain and nobody rings)
  *
  * Every change returns a CallOutcome: the call after the change, whether it
  * is over (the caller must then remove it) and who must be told what.
@@ -59,6 +63,25 @@ export class Call {
   private readonly participants = new Set<PeerId>();
   private readonly invited = new Set<PeerId>();
 
+  /**
+   * A call that starts with everyone already in it (a joinCallOnEntry room):
+   * active at once, nobody rings.
+   */
+  static started(
+    id: CallId,
+    room: RoomId,
+    participants: readonly PeerId[],
+    createdAt: number,
+  ): Call {
+    const [first, ...rest] = participants;
+    if (first === undefined || rest.length === 0) {
+      throw new Error('a started call needs at least two participants');
+    }
+    const call = new Call(id, room, first, rest, createdAt);
+    for (const p of rest) call.accept(p);
+    return call;
+  }
+
   constructor(
     readonly id: CallId,
     readonly room: RoomId,
@@ -91,6 +114,11 @@ export class Call {
   /** Participants and invited, participants first. */
   members(): PeerId[] {
     return [...this.participants, ...this.invited];
+  }
+
+  /** Seats taken: participants plus those still ringing. */
+  get size(): number {
+    return this.participants.size + this.invited.size;
   }
 
   info(): CallInfo {
@@ -128,8 +156,57 @@ export class Call {
     this.invited.delete(p);
     this.participants.add(p);
     this.state = 'active';
-    const others = [...this.participants].filter((m) => m !== p);
-    return { call: this.info(), over: false, notices: [{ kind: 'updated', to: others }] };
+    return {
+      call: this.info(),
+      over: false,
+      notices: [{ kind: 'updated', to: this.othersThan(p) }],
+    };
+  }
+
+  /**
+   * Participant `by` rings `to` into this call. `to` holds a seat while it
+   * rings, so CALL_FULL when that would take more than `maxMembers`.
+   */
+  ring(by: PeerId, to: PeerId, maxMembers: number): CallOutcome {
+    if (!this.participants.has(by)) {
+      throw new AppError(ErrorCode.INVALID_STATE, 'only participants may ring others in');
+    }
+    if (by === to) throw new AppError(ErrorCode.PEER_NOT_FOUND, 'cannot call yourself');
+    if (this.invited.has(to)) {
+      throw new AppError(ErrorCode.INVALID_STATE, 'that participant is already being rung');
+    }
+    if (this.participants.has(to)) {
+      throw new AppError(ErrorCode.INVALID_STATE, 'that participant is already in this call');
+    }
+    this.assertSeat(maxMembers);
+    this.invited.add(to);
+    return {
+      call: this.info(),
+      over: false,
+      notices: [
+        { kind: 'incoming', to: [to], from: by },
+        { kind: 'updated', to: this.othersThan(by) },
+      ],
+    };
+  }
+
+  /**
+   * `p`, a member of the room, joins without being rung. For an invitee
+   * this is the same as accepting (its seat is already held).
+   */
+  join(p: PeerId, maxMembers: number): CallOutcome {
+    if (this.invited.has(p)) return this.accept(p);
+    if (this.participants.has(p)) {
+      throw new AppError(ErrorCode.INVALID_STATE, 'already in this call');
+    }
+    this.assertSeat(maxMembers);
+    this.participants.add(p);
+    if (this.participants.size >= 2) this.state = 'active';
+    return {
+      call: this.info(),
+      over: false,
+      notices: [{ kind: 'updated', to: this.othersThan(p) }],
+    };
   }
 
   decline(p: PeerId): CallOutcome {
@@ -165,10 +242,14 @@ export class Call {
     return this.settle(reason, p);
   }
 
-  /** Nobody answered in time: every invitee stops ringing. */
-  expire(): CallOutcome {
-    const missed = [...this.invited];
-    this.invited.clear();
+  /**
+   * Nobody answered in time: the given invitees (default: all) stop ringing.
+   * Each invitee has its own ring timer, so one rung late still gets the
+   * full ring time.
+   */
+  expire(who: readonly PeerId[] = [...this.invited]): CallOutcome {
+    const missed = who.filter((p) => this.invited.has(p));
+    for (const p of missed) this.invited.delete(p);
     if (this.isOver()) {
       const notify = [...this.participants, ...missed];
       this.participants.clear();
@@ -209,6 +290,20 @@ export class Call {
       over: false,
       notices: [{ kind: 'updated', to: [...this.participants] }],
     };
+  }
+
+  private assertSeat(maxMembers: number): void {
+    if (this.size + 1 > maxMembers) {
+      throw new AppError(
+        ErrorCode.CALL_FULL,
+        `the call is full (${maxMembers} participants max, ringing invitees included)`,
+        true,
+      );
+    }
+  }
+
+  private othersThan(p: PeerId): PeerId[] {
+    return [...this.participants].filter((m) => m !== p);
   }
 
   private isOver(): boolean {

@@ -6,7 +6,7 @@ import { CallService } from './CallService.js';
 
 const R1 = 'r1' as RoomId;
 const R2 = 'r2' as RoomId;
-const media = { audio: true, video: true };
+const media = { audio: true, video: true, screen: null };
 
 describe('CallService', () => {
   let rooms: RoomRegistry;
@@ -16,7 +16,11 @@ describe('CallService', () => {
   beforeEach(async () => {
     const store = new MemoryStateStore();
     let n = 0;
-    rooms = new RoomRegistry(store, { capacity: 8, newId: () => `p${++n}` as PeerId });
+    rooms = new RoomRegistry(store, {
+      capacity: 8,
+      meshMax: 3,
+      newId: () => `p${++n}` as PeerId,
+    });
     let c = 0;
     calls = new CallService(store, { newId: () => `c${++c}` as CallId, now: () => 9 });
     ids = {};
@@ -24,6 +28,7 @@ describe('CallService', () => {
       ['a', R1],
       ['b', R1],
       ['c', R1],
+      ['d', R1],
       ['x', R2],
     ] as const) {
       ids[name] = (await rooms.join(room, { name, media, socketId: `s-${name}` })).self.id;
@@ -72,12 +77,43 @@ describe('CallService', () => {
 
   it('expire reports missed to both, once', async () => {
     const { call } = await calls.invite(R1, id('a'), id('b'));
-    const effect = await calls.expire(R1, call.id);
+    const effect = await calls.expire(R1, call.id, id('b'));
     expect(effect?.deliveries).toEqual([
       { kind: 'ended', to: ['s-a', 's-b'], callId: call.id, reason: 'missed' },
     ]);
-    expect(await calls.expire(R1, call.id)).toBeNull();
-    expect(await calls.expire('gone' as RoomId, call.id)).toBeNull();
+    expect(await calls.expire(R1, call.id, id('b'))).toBeNull();
+    expect(await calls.expire('gone' as RoomId, call.id, id('b'))).toBeNull();
+  });
+
+  it('a participant rings a third member into the ongoing call; the others hear call:updated', async () => {
+    const { call } = await calls.invite(R1, id('a'), id('b'));
+    await calls.accept(R1, call.id, id('b'));
+    const rung = await calls.invite(R1, id('b'), id('c'));
+    expect(rung.kind).toBe('rung');
+    expect(rung.call).toMatchObject({ id: call.id, invited: [id('c')] });
+    expect(rung.deliveries).toEqual([
+      {
+        kind: 'incoming',
+        to: ['s-c'],
+        call: rung.call,
+        from: { id: id('b'), name: 'b', media, joinedAt: expect.any(Number) },
+      },
+      { kind: 'updated', to: ['s-a'], call: rung.call },
+    ]);
+  });
+
+  it('join: any member of the room, CALL_FULL past MESH_MAX_PARTICIPANTS, NOT_IN_ROOM for outsiders', async () => {
+    const { call } = await calls.invite(R1, id('a'), id('b'));
+    await calls.accept(R1, call.id, id('b'));
+    await expect(calls.join(R1, call.id, id('x'))).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
+    await expect(calls.join(R2, call.id, id('x'))).rejects.toMatchObject({
+      code: 'CALL_NOT_FOUND',
+    });
+    const joined = await calls.join(R1, call.id, id('c'));
+    expect(joined.call.participants).toEqual([id('a'), id('b'), id('c')]);
+    expect(joined.deliveries).toEqual([{ kind: 'updated', to: ['s-a', 's-b'], call: joined.call }]);
+    await expect(calls.join(R1, call.id, id('d'))).rejects.toMatchObject({ code: 'CALL_FULL' });
+    await expect(calls.invite(R1, id('a'), id('d'))).rejects.toMatchObject({ code: 'CALL_FULL' });
   });
 
   describe('relayTarget', () => {
@@ -93,6 +129,20 @@ describe('CallService', () => {
       await expect(calls.relayTarget(R1, callId, id('b'), id('a'))).rejects.toMatchObject({
         code: 'INVALID_STATE',
       });
+    });
+
+    it('a member rung into an active call neither sends nor receives until it accepts', async () => {
+      await calls.accept(R1, callId, id('b'));
+      await calls.invite(R1, id('a'), id('c'));
+      await expect(calls.relayTarget(R1, callId, id('a'), id('c'))).rejects.toMatchObject({
+        code: 'PEER_NOT_FOUND',
+      });
+      await expect(calls.relayTarget(R1, callId, id('c'), id('b'))).rejects.toMatchObject({
+        code: 'INVALID_STATE',
+      });
+      await calls.accept(R1, callId, id('c'));
+      expect(await calls.relayTarget(R1, callId, id('c'), id('b'))).toBe('s-b');
+      expect(await calls.relayTarget(R1, callId, id('b'), id('c'))).toBe('s-c');
     });
 
     it('returns the target socket once both are participants', async () => {

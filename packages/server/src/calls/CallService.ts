@@ -12,7 +12,7 @@ export interface CallServiceOptions {
 }
 
 export interface InviteEffect extends CallEffect {
-  readonly kind: 'created' | 'glare';
+  readonly kind: 'created' | 'rung' | 'glare';
 }
 
 /**
@@ -43,6 +43,15 @@ export class CallService {
     });
   }
 
+  /** Join the room's call `callId` without being rung (any member of the room). */
+  join(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+    return this.store.update(roomId, (room) => {
+      const r = memberRoom(room, peer);
+      const outcome = r.calls.join(callId, peer);
+      return { room: r, result: resolveCallEffect(r, outcome) };
+    });
+  }
+
   accept(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
     return this.change(roomId, callId, peer, (call) => call.accept(peer));
   }
@@ -59,20 +68,21 @@ export class CallService {
     return this.change(roomId, callId, peer, (call) => call.hangup(peer));
   }
 
-  /** The ring timer fired; null if the call was answered or ended meanwhile. */
-  expire(roomId: RoomId, callId: CallId): Promise<CallEffect | null> {
+  /** `peer`'s ring timer fired; null if it answered, declined or left meanwhile. */
+  expire(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect | null> {
     return this.store.update(roomId, (room) => {
       if (!room) return { room: null, result: null };
-      const outcome = room.calls.expire(callId);
+      const outcome = room.calls.expire(callId, peer);
       return { room, result: outcome && resolveCallEffect(room, outcome) };
     });
   }
 
   /**
    * Where a relayed signal from `from` to `to` in call `callId` may go: both
-   * must be participants (accepted) of that call in `from`'s room. Returns
-   * the target's socket id; anything else is refused, so the signal reaches
-   * nobody.
+   * must be participants (accepted or joined) of that call in `from`'s
+   * room; a member who is only being rung neither sends nor receives SDP.
+   * Returns the target's socket id; anything else is refused, so the signal
+   * reaches nobody.
    */
   relayTarget(roomId: RoomId, callId: CallId, from: PeerId, to: PeerId): Promise<string> {
     return this.store.read(roomId, (room) => {

@@ -1,49 +1,67 @@
-import type { CallId, RoomId } from '@parley/protocol';
+import type { CallId, PeerId, RoomId } from '@parley/protocol';
+
+type Timer = ReturnType<typeof setTimeout>;
 
 /**
- * One timer per call that has someone ringing. `sync` keeps the invariant
- * "a timer runs exactly while a call has invitees", so no path that ends or
- * answers a call can leak one.
+ * One timer per ringing invitee. Each invitee gets the full ring time, even
+ * when it was rung into a call where someone else already rings. `sync`
+ * keeps the invariant "a timer runs exactly while its invitee rings", so no
+ * path that ends or answers a call can leak one.
  */
 export class RingTimers {
-  private readonly timers = new Map<CallId, ReturnType<typeof setTimeout>>();
+  private readonly calls = new Map<CallId, Map<PeerId, Timer>>();
 
   constructor(
     private readonly timeoutMs: number,
-    private readonly onExpire: (room: RoomId, callId: CallId) => void,
+    private readonly onExpire: (room: RoomId, callId: CallId, peer: PeerId) => void,
   ) {}
 
+  /** Running timers, over all calls. */
   get size(): number {
-    return this.timers.size;
+    let n = 0;
+    for (const timers of this.calls.values()) n += timers.size;
+    return n;
   }
 
-  has(callId: CallId): boolean {
-    return this.timers.has(callId);
+  has(callId: CallId, peer?: PeerId): boolean {
+    const timers = this.calls.get(callId);
+    return peer === undefined ? timers !== undefined : (timers?.has(peer) ?? false);
   }
 
-  /** Start the timer if the call rings someone, stop it otherwise. */
-  sync(room: RoomId, callId: CallId, ringing: boolean): void {
-    if (!ringing) {
-      this.clear(callId);
-      return;
+  /** Start timers for new invitees of `callId`, stop those of invitees no longer ringing. */
+  sync(room: RoomId, callId: CallId, ringing: readonly PeerId[]): void {
+    const timers = this.calls.get(callId) ?? new Map<PeerId, Timer>();
+    for (const [peer, timer] of timers) {
+      if (!ringing.includes(peer)) {
+        clearTimeout(timer);
+        timers.delete(peer);
+      }
     }
-    if (this.timers.has(callId)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(callId);
-      this.onExpire(room, callId);
-    }, this.timeoutMs);
-    timer.unref();
-    this.timers.set(callId, timer);
+    for (const peer of ringing) {
+      if (timers.has(peer)) continue;
+      const timer = setTimeout(() => {
+        this.drop(callId, peer);
+        this.onExpire(room, callId, peer);
+      }, this.timeoutMs);
+      timer.unref();
+      timers.set(peer, timer);
+    }
+    if (timers.size > 0) this.calls.set(callId, timers);
+    else this.calls.delete(callId);
   }
 
   clear(callId: CallId): void {
-    const timer = this.timers.get(callId);
-    if (timer !== undefined) clearTimeout(timer);
-    this.timers.delete(callId);
+    for (const timer of this.calls.get(callId)?.values() ?? []) clearTimeout(timer);
+    this.calls.delete(callId);
   }
 
   clearAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const callId of [...this.calls.keys()]) this.clear(callId);
+  }
+
+  private drop(callId: CallId, peer: PeerId): void {
+    const timers = this.calls.get(callId);
+    timers?.delete(peer);
+    if (timers?.size === 0) this.calls.delete(callId);
   }
 }

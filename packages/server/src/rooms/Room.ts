@@ -1,30 +1,52 @@
 import {
   ErrorCode,
+  Limits,
   type MediaState,
   type PeerId,
   type PeerInfo,
   type RoomId,
+  type RoomOptions,
   type RoomStatus,
 } from '@parley/protocol';
 import { CallRegistry } from '../calls/CallRegistry.js';
+import { ChatLog } from '../chat/ChatLog.js';
 import { AppError } from '../errors.js';
 import { peerInfo, type Participant } from './Participant.js';
 
+export interface RoomSettings {
+  /** MAX_ROOM_SIZE. */
+  readonly capacity: number;
+  /** MESH_MAX_PARTICIPANTS: seats in the room's call. */
+  readonly meshMax: number;
+  /** Fixed by the join that created the room. */
+  readonly options: RoomOptions;
+}
+
 /**
- * One room: its participants and the calls between them. The room is the
- * unit of consistency: the state store applies each change to a room
+ * One room: its participants, its call and its chat history. The room is
+ * the unit of consistency: the state store applies each change to a room
  * atomically, so "is there a free seat" and "is the callee busy" can never
  * race. Methods check first and mutate last, so a thrown AppError leaves
- * the room unchanged.
+ * the room unchanged. Chat history lives here, so it dies with the room.
  */
 export class Room {
-  readonly calls = new CallRegistry();
+  readonly calls: CallRegistry;
+  readonly chat = new ChatLog(Limits.CHAT_HISTORY_MAX);
+  readonly capacity: number;
+  readonly options: RoomOptions;
   private readonly members = new Map<PeerId, Participant>();
 
   constructor(
     readonly id: RoomId,
-    readonly capacity: number,
-  ) {}
+    settings: RoomSettings,
+  ) {
+    this.capacity = settings.capacity;
+    this.options = { ...settings.options };
+    this.calls = new CallRegistry({
+      maxMembers: settings.meshMax,
+      joinOnEntry: settings.options.joinCallOnEntry,
+    });
+  }
 
   get size(): number {
     return this.members.size;
@@ -69,7 +91,7 @@ export class Room {
   setMedia(id: PeerId, media: MediaState): Participant {
     const p = this.members.get(id);
     if (!p) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in this room');
-    p.media = { audio: media.audio, video: media.video };
+    p.media = { audio: media.audio, video: media.video, screen: media.screen };
     return p;
   }
 
@@ -91,16 +113,18 @@ export class Room {
   }
 
   status(): RoomStatus {
-    return Room.status(this.id, this.size, this.capacity);
+    return {
+      room: this.id,
+      exists: this.size > 0,
+      participants: this.size,
+      capacity: this.capacity,
+      full: this.isFull(),
+      options: { ...this.options },
+    };
   }
 
-  static status(id: RoomId, participants: number, capacity: number): RoomStatus {
-    return {
-      room: id,
-      exists: participants > 0,
-      participants,
-      capacity,
-      full: participants >= capacity,
-    };
+  /** The status of a room that does not exist (yet). */
+  static absent(id: RoomId, capacity: number): RoomStatus {
+    return { room: id, exists: false, participants: 0, capacity, full: false, options: null };
   }
 }

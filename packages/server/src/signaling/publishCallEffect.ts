@@ -1,14 +1,29 @@
 import type { RoomId } from '@parley/protocol';
 import type { CallEffect } from '../calls/CallEffect.js';
+import { roomChannel } from './session.js';
 import type { SignalingContext } from './types.js';
 
+export interface PublishOptions {
+  /**
+   * Socket that must not get `room:call` (a joiner learns the room's call
+   * from its join result, which arrives after anything emitted now).
+   */
+  readonly except?: string;
+}
+
 /**
- * The single exit for every call change: keeps the ring timer in step with
- * the call (running exactly while someone rings) and sends each
- * notification to its recipients' sockets only.
+ * The single exit for every call change: keeps the ring timers in step with
+ * the call (running exactly while someone rings), sends each call
+ * notification to its recipients' sockets only, then tells the whole room
+ * (`room:call`) so members outside the call see it and can join it.
  */
-export function publishCallEffect(ctx: SignalingContext, room: RoomId, effect: CallEffect): void {
-  ctx.ringTimers.sync(room, effect.call.id, !effect.over && effect.call.invited.length > 0);
+export function publishCallEffect(
+  ctx: SignalingContext,
+  room: RoomId,
+  effect: CallEffect,
+  options: PublishOptions = {},
+): void {
+  ctx.ringTimers.sync(room, effect.call.id, effect.over ? [] : effect.call.invited);
   for (const d of effect.deliveries) {
     const to = ctx.io.to([...d.to]);
     switch (d.kind) {
@@ -28,4 +43,8 @@ export function publishCallEffect(ctx: SignalingContext, room: RoomId, effect: C
         break;
     }
   }
+  const everyone = ctx.io.to(roomChannel(room));
+  (options.except === undefined ? everyone : everyone.except(options.except)).emit('room:call', {
+    call: effect.over ? null : effect.call,
+  });
 }

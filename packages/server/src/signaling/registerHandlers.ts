@@ -7,6 +7,7 @@ import {
 import { Connection } from './Connection.js';
 import { handleInbound } from './handle.js';
 import { callHandlers } from './handlers/call.js';
+import { chatHandlers } from './handlers/chat.js';
 import { iceHandlers } from './handlers/ice.js';
 import { mediaHandlers } from './handlers/media.js';
 import { relayHandlers } from './handlers/relay.js';
@@ -20,6 +21,7 @@ export const handlers: HandlerMap = {
   ...iceHandlers,
   ...callHandlers,
   ...relayHandlers,
+  ...chatHandlers,
 };
 
 /** Refuse a client that speaks another protocol version before it can send anything. */

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import type { CallService } from '../calls/CallService.js';
 import type { RingTimers } from '../calls/RingTimers.js';
+import type { ChatService } from '../chat/ChatService.js';
 import type { Config } from '../config.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 
@@ -44,6 +45,7 @@ export interface SignalingContext {
   readonly config: Config;
   readonly rooms: RoomRegistry;
   readonly calls: CallService;
+  readonly chat: ChatService;
   readonly ringTimers: RingTimers;
   readonly log: FastifyBaseLogger;
 }

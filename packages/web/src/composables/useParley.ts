@@ -11,20 +11,28 @@ import {
   type DeviceList,
   type NetworkTestResult,
   type ParleyClient,
+  type PeerQuality,
 } from '@parley/client';
-import type { CallEndReason, MediaState, PeerId, PeerInfo } from '@parley/protocol';
+import type {
+  CallEndReason,
+  CallInfo,
+  MediaState,
+  PeerId,
+  PeerInfo,
+  RoomOptions,
+  RoomStatus,
+} from '@parley/protocol';
 import {
   computed,
   inject,
   readonly,
   ref,
   shallowRef,
-  watch,
   type InjectionKey,
-  type Ref,
   type ShallowRef,
 } from 'vue';
 import type { UiError } from '../i18n/describeError';
+import { createChatState } from './chatState';
 
 /*
  * The only place the app listens to the SDK. SDK events become refs that
@@ -43,6 +51,7 @@ export type {
   DeviceInfo,
   DeviceList,
   NetworkTestResult,
+  PeerQuality,
 };
 /** What the call-state element shows: no call yet, or the current/last call's state. */
 export type CallUiState = 'idle' | CallStatus;
@@ -54,7 +63,7 @@ export function toUiError(error: unknown): UiError {
 }
 
 function copyMediaState(state: MediaState): MediaState {
-  return { audio: state.audio, video: state.video };
+  return { audio: state.audio, video: state.video, screen: state.screen };
 }
 
 /** Media failures where the microphone alone may still work. */
@@ -73,6 +82,9 @@ export function createParleySession(client: ParleyClient) {
   const capacity = ref<number | null>(null);
   const self = shallowRef<PeerInfo | null>(null);
   const participants = shallowRef<readonly PeerInfo[]>([]);
+  const roomOptions = shallowRef<RoomOptions | null>(null);
+  /** The room's call, also when we are not in it (others can see and join it). */
+  const roomCall = shallowRef<CallInfo | null>(null);
 
   const call = shallowRef<Call | null>(null);
   const callState = ref<CallUiState>('idle');
@@ -83,16 +95,28 @@ export function createParleySession(client: ParleyClient) {
   const remoteStreams = shallowRef<ReadonlyMap<PeerId, MediaStream>>(new Map());
   const connectionTypes = shallowRef<ReadonlyMap<PeerId, ConnectionType>>(new Map());
   const iceFailed = shallowRef<ReadonlySet<PeerId>>(new Set());
+  /** The other participants of our call (self excluded), in the SDK's order. */
+  const callMembers = shallowRef<readonly PeerId[]>([]);
+  const remoteScreens = shallowRef<ReadonlyMap<PeerId, MediaStream>>(new Map());
+  /** Who is speaking now (our own id when it is us); the SDK applies hysteresis. */
+  const activeSpeaker = ref<PeerId | null>(null);
+  const qualities = shallowRef<ReadonlyMap<PeerId, PeerQuality>>(new Map());
 
   const localStream = shallowRef<MediaStream | null>(client.media.stream);
   const mediaState = ref<MediaState>(copyMediaState(client.media.state));
   const mediaStarting = ref(false);
   const mediaError = shallowRef<UiError | null>(null);
+  const screenStream = shallowRef<MediaStream | null>(client.media.screenStream);
+  /** Phones (and old browsers) have no getDisplayMedia: no screen-share button there. */
+  const screenShareSupported =
+    typeof navigator !== 'undefined' &&
+    typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+  const audioOutputSupported = client.media.audioOutputSupported;
   const devices = shallowRef<DeviceList>({ audioinput: [], videoinput: [], audiooutput: [] });
   const cameraId = ref('');
   const micId = ref('');
-  /** Audio output is applied by the app (setSinkId on each remote element). */
-  const speakerId = ref('');
+  /** The chosen audio output; every audible media element applies it through the SDK. */
+  const speakerId = ref(client.media.selectedDevices.audiooutput ?? '');
 
   /** The last asynchronous failure (server errors, failed call actions). */
   const notice = shallowRef<UiError | null>(null);
@@ -103,8 +127,7 @@ export function createParleySession(client: ParleyClient) {
   const networkTest = shallowRef<NetworkTestResult | null>(null);
   const networkTestRunning = ref(false);
 
-  // The SDK remembers the output choice for embedders; the tiles apply it (setSinkId).
-  watch(speakerId, (id) => client.media.setAudioOutput(id));
+  const chat = createChatState(client, () => self.value?.id ?? null);
 
   const joined = computed(() => room.value !== null);
   /** The remote side with its latest media state (participants get peer:updated). */
@@ -114,6 +137,12 @@ export function createParleySession(client: ParleyClient) {
     return participants.value.find((p) => p.id === peer.id) ?? peer;
   });
   const inCall = computed(() => call.value !== null && callState.value !== 'ended');
+  /** Connected (or connecting) to a call's media: the in-call view is up. */
+  const inMediaCall = computed(() =>
+    ['connecting', 'active', 'reconnecting'].includes(callState.value),
+  );
+  /** Room members by id, for names and media state of call members. */
+  const peersById = computed(() => new Map(participants.value.map((p) => [p.id, p] as const)));
 
   // ---- client events ---------------------------------------------------------
 
@@ -152,7 +181,13 @@ export function createParleySession(client: ParleyClient) {
     rejoining.value = false;
     room.value = current;
     self.value = me;
+    roomOptions.value = client.roomOptions;
+    roomCall.value = client.roomCall;
+    chat.sync();
     syncParticipants();
+  });
+  client.on(ClientEvent.RoomCallChanged, (info) => {
+    roomCall.value = info;
   });
   client.on(ClientEvent.PeerJoined, syncParticipants);
   client.on(ClientEvent.PeerLeft, syncParticipants);
@@ -179,6 +214,12 @@ export function createParleySession(client: ParleyClient) {
   client.media.on(MediaEvent.DevicesChanged, (list) => {
     devices.value = list;
   });
+  client.media.on(MediaEvent.ScreenChanged, (stream) => {
+    screenStream.value = stream;
+  });
+  client.media.on(MediaEvent.AudioOutputChanged, () => {
+    speakerId.value = client.media.selectedDevices.audiooutput ?? '';
+  });
 
   // ---- call tracking -----------------------------------------------------------
 
@@ -195,6 +236,18 @@ export function createParleySession(client: ParleyClient) {
     callState.value = 'ended';
     if (reason) endReason.value = reason;
     remoteStreams.value = new Map();
+    remoteScreens.value = new Map();
+    callMembers.value = [];
+    activeSpeaker.value = null;
+    qualities.value = new Map();
+  }
+
+  /** A 1:1 view of a group call: when one other member is left, they are "the other side". */
+  function syncMembers(members: readonly PeerId[]): void {
+    callMembers.value = [...members];
+    const only = members.length === 1 ? members[0] : undefined;
+    const peer = only === undefined ? undefined : peersById.value.get(only);
+    if (peer) callPeer.value = peer;
   }
 
   function trackCall(next: Call): void {
@@ -210,6 +263,15 @@ export function createParleySession(client: ParleyClient) {
       [...next.remoteStreams.keys()].map((id) => [id, next.connectionType(id)] as const),
     );
     iceFailed.value = new Set();
+    syncMembers(next.participants);
+    remoteScreens.value = new Map(next.remoteScreens);
+    activeSpeaker.value = next.activeSpeaker;
+    qualities.value = new Map(
+      next.participants.flatMap((id) => {
+        const quality = next.quality(id);
+        return quality ? [[id, quality] as const] : [];
+      }),
+    );
 
     const onState = (state: CallStatus): void => {
       if (state === 'ended') markEnded(next.endReason);
@@ -228,6 +290,15 @@ export function createParleySession(client: ParleyClient) {
     const onIceFailed = (peerId: PeerId): void => {
       iceFailed.value = new Set([...iceFailed.value, peerId]);
     };
+    const onMembers = (members: PeerId[]): void => syncMembers(members);
+    const onScreen = (peerId: PeerId, stream: MediaStream): void =>
+      updateMap(remoteScreens, peerId, stream);
+    const onScreenRemoved = (peerId: PeerId): void => updateMap(remoteScreens, peerId, null);
+    const onSpeaker = (peerId: PeerId | null): void => {
+      activeSpeaker.value = peerId;
+    };
+    const onQuality = (peerId: PeerId, quality: PeerQuality): void =>
+      updateMap(qualities, peerId, quality);
 
     next.on(CallEvent.StateChanged, onState);
     next.on(CallEvent.Ended, onEnded);
@@ -235,6 +306,11 @@ export function createParleySession(client: ParleyClient) {
     next.on(CallEvent.RemoteStreamRemoved, onStreamRemoved);
     next.on(CallEvent.ConnectionTypeChanged, onConnectionType);
     next.on(CallEvent.IceFailed, onIceFailed);
+    next.on(CallEvent.ParticipantsChanged, onMembers);
+    next.on(CallEvent.RemoteScreen, onScreen);
+    next.on(CallEvent.RemoteScreenRemoved, onScreenRemoved);
+    next.on(CallEvent.ActiveSpeakerChanged, onSpeaker);
+    next.on(CallEvent.QualityChanged, onQuality);
     detachCall = () => {
       next.off(CallEvent.StateChanged, onState);
       next.off(CallEvent.Ended, onEnded);
@@ -242,6 +318,11 @@ export function createParleySession(client: ParleyClient) {
       next.off(CallEvent.RemoteStreamRemoved, onStreamRemoved);
       next.off(CallEvent.ConnectionTypeChanged, onConnectionType);
       next.off(CallEvent.IceFailed, onIceFailed);
+      next.off(CallEvent.ParticipantsChanged, onMembers);
+      next.off(CallEvent.RemoteScreen, onScreen);
+      next.off(CallEvent.RemoteScreenRemoved, onScreenRemoved);
+      next.off(CallEvent.ActiveSpeakerChanged, onSpeaker);
+      next.off(CallEvent.QualityChanged, onQuality);
     };
     // The state may have moved on between the SDK creating the call and now.
     if (next.state === 'ended') markEnded(next.endReason);
@@ -265,6 +346,9 @@ export function createParleySession(client: ParleyClient) {
     room.value = null;
     self.value = null;
     participants.value = [];
+    roomOptions.value = null;
+    roomCall.value = null;
+    chat.reset();
     call.value = null;
     callState.value = 'idle';
     endReason.value = null;
@@ -272,6 +356,10 @@ export function createParleySession(client: ParleyClient) {
     remoteStreams.value = new Map();
     connectionTypes.value = new Map();
     iceFailed.value = new Set();
+    callMembers.value = [];
+    remoteScreens.value = new Map();
+    activeSpeaker.value = null;
+    qualities.value = new Map();
     networkTest.value = null;
     notice.value = null;
   }
@@ -325,17 +413,32 @@ export function createParleySession(client: ParleyClient) {
     await refreshDevices();
   }
 
-  async function join(roomId: string, name: string): Outcome {
+  /** The room's status for the lobby (exists? its options); null when it cannot be asked. */
+  async function checkRoom(roomId: string): Promise<RoomStatus | null> {
+    try {
+      await ensureConnected();
+      return await client.checkRoom(roomId);
+    } catch {
+      // The lobby only uses this as a hint; joining reports real problems.
+      return null;
+    }
+  }
+
+  /** `options` apply only when this join creates the room. */
+  async function join(roomId: string, name: string, options: RoomOptions): Outcome {
     try {
       await ensureConnected();
       const status = await client.checkRoom(roomId);
       capacity.value = status.capacity;
       if (status.full) return { code: 'ROOM_FULL', params: { max: status.capacity } };
-      const result = await client.join(roomId, name);
+      const result = await client.join(roomId, name, options);
       resetRoomState();
       room.value = result.room;
       capacity.value = result.capacity;
       self.value = result.self;
+      roomOptions.value = result.options;
+      roomCall.value = client.roomCall;
+      chat.sync();
       syncParticipants();
       if (client.call) trackCall(client.call);
       return null;
@@ -360,6 +463,15 @@ export function createParleySession(client: ParleyClient) {
 
   async function invite(peer: PeerInfo): Promise<void> {
     notice.value = null;
+    if (inMediaCall.value) {
+      // Ring them into our ongoing call: our own call state does not change.
+      try {
+        await client.invite(peer.id);
+      } catch (error) {
+        notice.value = toUiError(error);
+      }
+      return;
+    }
     try {
       trackCall(await client.invite(peer.id));
     } catch (error) {
@@ -390,6 +502,55 @@ export function createParleySession(client: ParleyClient) {
       await action(current);
     } catch (error) {
       reportActionError(error);
+    }
+  }
+
+  /** Join the room's ongoing call (we were not rung, or declined, or hung up). */
+  async function joinCall(): Promise<void> {
+    notice.value = null;
+    try {
+      trackCall(await client.joinCall());
+    } catch (error) {
+      reportActionError(error);
+    }
+  }
+
+  async function toggleScreenShare(): Promise<void> {
+    notice.value = null;
+    try {
+      if (client.media.screenStream) await client.media.stopScreenShare();
+      else await client.media.startScreenShare();
+    } catch (error) {
+      const uiError = toUiError(error);
+      // Refusing the browser's picker is a choice, not a broken camera: say it plainly.
+      notice.value =
+        uiError.code === 'MEDIA_PERMISSION_DENIED' ? { code: 'SCREEN_SHARE_DENIED' } : uiError;
+    }
+    screenStream.value = client.media.screenStream;
+  }
+
+  async function selectSpeaker(deviceId: string): Promise<void> {
+    try {
+      await client.media.selectAudioOutput(deviceId);
+    } catch (error) {
+      notice.value = toUiError(error);
+    }
+    speakerId.value = client.media.selectedDevices.audiooutput ?? '';
+  }
+
+  /** Route an audible element to the chosen speaker (a no-op where unsupported). */
+  function applyAudioOutput(element: HTMLMediaElement): void {
+    client.media.applyAudioOutput(element).catch((error: unknown) => {
+      console.warn('Could not switch the audio output', error);
+    });
+  }
+
+  async function sendChat(text: string): Outcome {
+    try {
+      await chat.send(text);
+      return null;
+    } catch (error) {
+      return toUiError(error);
     }
   }
 
@@ -455,6 +616,9 @@ export function createParleySession(client: ParleyClient) {
     capacity: readonly(capacity),
     self,
     participants,
+    peersById,
+    roomOptions,
+    roomCall,
     joined,
     call,
     callState: readonly(callState),
@@ -462,17 +626,26 @@ export function createParleySession(client: ParleyClient) {
     callPeer,
     remotePeer,
     inCall,
+    inMediaCall,
+    callMembers,
     remoteStreams,
+    remoteScreens,
+    activeSpeaker: readonly(activeSpeaker),
+    qualities,
     connectionTypes,
     iceFailed,
     localStream,
+    screenStream,
+    screenShareSupported,
+    audioOutputSupported,
     mediaState: readonly(mediaState),
     mediaStarting: readonly(mediaStarting),
     mediaError,
     devices,
     cameraId: readonly(cameraId),
     micId: readonly(micId),
-    speakerId: speakerId as Ref<string>,
+    speakerId: readonly(speakerId),
+    chat,
     notice,
     lobbyNotice,
     rejoining: readonly(rejoining),
@@ -480,11 +653,17 @@ export function createParleySession(client: ParleyClient) {
     networkTestRunning: readonly(networkTestRunning),
 
     connect: ensureConnected,
+    checkRoom,
     startMedia,
     refreshDevices,
     join,
     leave,
     invite,
+    joinCall,
+    toggleScreenShare,
+    selectSpeaker,
+    applyAudioOutput,
+    sendChat,
     accept: () => onCall((c) => c.accept()),
     decline: () => onCall((c) => c.decline()),
     cancel: () => onCall((c) => c.cancel()),

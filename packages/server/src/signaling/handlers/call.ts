@@ -10,6 +10,13 @@ export const callHandlers = {
     return { call: effect.call };
   },
 
+  /** Join the room's call without being rung; CALL_FULL past MESH_MAX_PARTICIPANTS. */
+  'call:join': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    const effect = await ctx.calls.join(m.roomId, p.callId, m.peerId);
+    publishCallEffect(ctx, m.roomId, effect);
+    return { call: effect.call };
+  },
   'call:accept': async (ctx, p) => {
     const m = requireJoined(ctx.socket);
     const effect = await ctx.calls.accept(m.roomId, p.callId, m.peerId);

@@ -6,12 +6,13 @@ import { membershipOf, requireJoined, roomChannel } from '../session.js';
 import type { HandlerMap, RequestContext } from '../types.js';
 
 /** Media state of a participant who joined without saying: not sending anything yet. */
-const NO_MEDIA = { audio: false, video: false } as const;
+const NO_MEDIA = { audio: false, video: false, screen: null } as const;
 
 /**
  * Remove the socket's participant from its room (explicit leave or
- * disconnect). Its calls end first, then the room hears `peer:left`, so a
- * client sees "call ended (left)" before the person disappears.
+ * disconnect). Its part of the room's call ends first, then the room hears
+ * `peer:left`, so a client sees the call change before the person
+ * disappears.
  * Returns false if the socket had not joined.
  */
 export async function leaveRoom(ctx: RequestContext, reason: PeerLeftReason): Promise<boolean> {
@@ -22,7 +23,7 @@ export async function leaveRoom(ctx: RequestContext, reason: PeerLeftReason): Pr
   const channel = roomChannel(m.roomId);
   const out = await ctx.rooms.leave(m.roomId, m.peerId, reason);
   if (ctx.socket.connected) await ctx.socket.leave(channel);
-  for (const effect of out.calls) publishCallEffect(ctx, m.roomId, effect);
+  if (out.call) publishCallEffect(ctx, m.roomId, out.call);
   ctx.io.to(channel).except(ctx.socket.id).emit('peer:left', { id: m.peerId, reason });
   return true;
 }
@@ -42,6 +43,7 @@ export const roomHandlers = {
       name: p.name,
       media: p.media ?? NO_MEDIA,
       socketId: ctx.socket.id,
+      options: p.options,
     });
     ctx.socket.data.peerId = joined.self.id;
     ctx.socket.data.roomId = p.room;
@@ -50,12 +52,19 @@ export const roomHandlers = {
     // disconnect task; joining the channel now would leak adapter state.
     if (ctx.socket.connected) await ctx.socket.join(channel);
     ctx.socket.to(channel).emit('peer:joined', joined.self);
+    // joinCallOnEntry: the others hear about the call only after the newcomer.
+    if (joined.callEffect) {
+      publishCallEffect(ctx, p.room, joined.callEffect, { except: ctx.socket.id });
+    }
     return {
       room: p.room,
       self: joined.self,
       peers: joined.peers,
       capacity: joined.capacity,
       ice: buildIceConfig(ctx.config.turn, joined.self.id, Date.now()),
+      options: joined.options,
+      call: joined.call,
+      chat: joined.chat,
     };
   },
 
