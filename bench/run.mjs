@@ -26,8 +26,8 @@ async function startParley() {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_SEC: '1000000',
-    RATE_LIMIT_BURST: '1000000',
+    RATE_LIMIT_PER_SEC: '10000',
+    RATE_LIMIT_BURST: '100000',
   });
   const { fastify, close } = await app.buildApp(config);
   await fastify.listen({ host: '127.0.0.1', port: 0 });
