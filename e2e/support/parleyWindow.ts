@@ -59,6 +59,8 @@ export interface PcProbe {
   readonly pcs: RTCPeerConnection[];
   /** setLocalDescription + setRemoteDescription calls over all peer connections. */
   descriptions: number;
+  /** Time-stamped negotiation and ICE events of every connection (bounded), for failure reports. */
+  readonly trace: string[];
 }
 
 declare global {

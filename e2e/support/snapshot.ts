@@ -50,6 +50,7 @@ export async function pageSnapshot(ui: UiDriver): Promise<string> {
           call: call ? { id: call.id, state: call.state, endReason: call.endReason } : null,
         },
         pcs,
+        trace: window.__e2ePcProbe?.trace ?? [],
       };
     }, undefined);
     return `${ui.label}: ${JSON.stringify(snapshot, null, 1)}`;

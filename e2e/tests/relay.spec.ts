@@ -46,6 +46,14 @@ const test = base.extend<object, { turn: TestTurnServer; server: RunningServer }
   ],
 });
 
+// On failure, coturn's own log says whether allocations, permissions or
+// channel binds were refused (the browsers only say "ICE failed").
+test.afterEach(async ({ turn }, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    await testInfo.attach('coturn log', { body: turn.process.log(), contentType: 'text/plain' });
+  }
+});
+
 test('Forced relay: media flows through coturn both ways', async ({
   server,
   room,

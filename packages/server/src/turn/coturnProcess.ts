@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { stunAnswers } from './stunProbe.js';
 
 /**
@@ -131,6 +132,28 @@ async function writeSecretFile(file: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Create the SQLite schema of coturn's user DB before coturn starts.
+ * coturn 4.6.1 opens the DB lazily in each auth thread at its first
+ * authentication and creates the tables then; two first authentications at
+ * the same moment (both sides of a call allocating at once) race on that,
+ * one gets "database is locked", and its valid credential is refused with
+ * 401 (test/turn/coturnFirstAuth.test.ts). With the tables already there the
+ * threads only read. `turnadmin -l` (list users) creates them; it ships in
+ * the same package, next to turnserver.
+ */
+async function createUserDbSchema(turnserver: string, dbFile: string): Promise<void> {
+  const turnadmin = join(dirname(turnserver), 'turnadmin');
+  try {
+    await promisify(execFile)(turnadmin, ['-l', '-b', dbFile], { timeout: 10_000 });
+  } catch (err) {
+    throw new CoturnStartError(
+      `could not create coturn's user DB ${dbFile} with ${turnadmin}: ${String(err)}`,
+      '',
+    );
+  }
+}
+
 function excerpt(log: string, errors: readonly string[]): string {
   const tail = log.split('\n').slice(-40).join('\n');
   return errors.length > 0 ? `${errors.join('\n')}\n...\n${tail}` : tail;
@@ -154,6 +177,9 @@ export async function startCoturn(options: StartCoturnOptions): Promise<CoturnPr
     } catch {
       throw new CoturnStartError(`the directory of userdb=${db} is missing or not writable`, '');
     }
+  }
+  for (const db of configValues(options.configText, 'userdb')) {
+    await createUserDbSchema(binary, resolve(dir, db));
   }
   const configFile = join(dir, options.configFileName ?? 'turnserver.conf');
   await writeSecretFile(configFile, options.configText);
