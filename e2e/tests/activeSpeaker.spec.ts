@@ -16,10 +16,12 @@ import { joinAll, peerId } from '../support/scenarios.js';
  * C's screens; A never is anywhere.
  *
  * The fake microphones play a voice-like signal (support/browsers.ts
- * fakeMicTone). Chromium's default fake input is a 20 ms beep every 500 ms:
- * sampled every 250 ms, as the SDK does, its RTP audio level is above the
- * threshold in at most one sample of two, so it never counts as speech (the
- * SDK asks for two samples in a row), which is the intended rule, not a bug.
+ * fakeMicTone: a gliding pitch with a syllable-rate rise and fall), the
+ * closest thing to speech a test can feed Chromium. Chromium's default fake
+ * input (a 20 ms beep every 500 ms) is not speech, and its audio processing
+ * flattens a steady tone to just under the SDK's threshold; the SDK's level
+ * is the RMS over each 250 ms sample (from totalAudioEnergy), with two
+ * samples in a row needed to qualify and a 1.5 s hold.
  */
 
 test.use({ chromiumOptions: { ...GROUP_CHROMIUM_OPTIONS, fakeMicTone: true } });
