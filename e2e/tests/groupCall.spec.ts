@@ -19,6 +19,7 @@ import {
   expectTiles,
   inviteIntoCall,
   joinRoomCall,
+  tileSelector,
 } from '../support/group.js';
 import { expectCameraFlowsFrom, waitForAllFlowsStarted } from '../support/meshStats.js';
 import { metric } from '../support/metrics.js';
@@ -111,6 +112,34 @@ test('Four in one call: 12 flows; one hangs up, 3 keep media; late joiners get e
         .sort(),
     );
   }
+
+  // Quality: every remote tile on A's screen gets a measured level, and the
+  // statistics panel lists the three others with measured values, direct route.
+  const others = [bob, carol, dave].map(id);
+  for (const peer of others) {
+    await expect(
+      alice.page.locator(`${tileSelector(peer)} [data-testid="quality-indicator"]`),
+    ).not.toHaveAttribute('data-level', 'unknown');
+  }
+  await alice.page.getByTestId('stats-toggle').click();
+  const rows = alice.page.getByTestId('stats-panel').getByTestId('stats-row');
+  await expect(rows).toHaveCount(3);
+  for (const peer of others) {
+    const row = rows.and(alice.page.locator(`[data-peer-id="${peer}"]`));
+    await expect(row).not.toHaveAttribute('data-level', 'unknown');
+    await expect(row.locator('td[data-type="direct"]')).toHaveCount(1);
+    await expect(row).toContainText(/\d+\s*ms/);
+  }
+  await alice.page.getByTestId('stats-toggle').click();
+
+  // Pin (spotlight): B's tile large on A's screen, then back to the grid.
+  const grid = alice.page.getByTestId('video-grid');
+  await expect(grid).toHaveAttribute('data-layout', 'grid');
+  await alice.page.locator(`${tileSelector(id(bob))} [data-testid="pin-button"]`).click();
+  await expect(grid).toHaveAttribute('data-layout', 'spotlight');
+  await expect(alice.page.locator(tileSelector(id(bob)))).toHaveAttribute('data-pinned', 'true');
+  await alice.page.locator(`${tileSelector(id(bob))} [data-testid="pin-button"]`).click();
+  await expect(grid).toHaveAttribute('data-layout', 'grid');
 
   // D hangs up: D's call ends, D's tile disappears everywhere, the other three keep media.
   await hangUp(dave.ui);
