@@ -52,6 +52,12 @@ export interface ChromiumOptions {
    * whose level stays up, like speech, rather than a click twice a second.
    */
   readonly fakeMicTone?: boolean;
+  /**
+   * Host names that resolve to 127.0.0.1 in this browser
+   * (--host-resolver-rules), e.g. to open the app from a non-localhost
+   * origin over plain http, which is not a secure context.
+   */
+  readonly loopbackHostNames?: readonly string[];
 }
 
 /** The value of --use-fake-device-for-media-stream, e.g. `device-count=2,fps=10`. */
@@ -110,6 +116,10 @@ export function launchChromium(options: ChromiumOptions = {}): Promise<Browser> 
   );
   if (options.fakeMicTone === true) {
     args.push(`--use-file-for-fake-audio-capture=${toneWavFile()}`);
+  }
+  if (options.loopbackHostNames !== undefined && options.loopbackHostNames.length > 0) {
+    const rules = options.loopbackHostNames.map((h) => `MAP ${h} 127.0.0.1`).join(',');
+    args.push(`--host-resolver-rules=${rules}`);
   }
   // executablePath: the system Chromium; Playwright never downloads a browser here.
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...args] });
