@@ -22,7 +22,14 @@ export interface TestTurnServer {
   readonly port: number;
   /** TURN_URLS for the Parley server. */
   readonly urls: string;
+  /** The coturn running now (restart() replaces it). */
   readonly process: CoturnProcess;
+  /**
+   * Kill coturn and start it again with the same config and port: every
+   * allocation (and so every relayed path) is lost, as when a TURN server
+   * restarts mid-call.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,7 +89,13 @@ export async function startTestTurnServer(): Promise<TestTurnServer> {
     realm,
     port,
     urls: `turn:127.0.0.1:${port}?transport=udp`,
-    process,
+    get process() {
+      return process;
+    },
+    restart: async () => {
+      await process.stop();
+      process = await startCoturn({ configText, dir });
+    },
     stop: async () => {
       await process.stop();
       await rm(dir, { recursive: true, force: true });

@@ -7,10 +7,12 @@
  * nothing but loopback, so the browsers' relayed peers ARE 127.0.0.1 here.
  * Production configs never allow loopback peers (see coturnConfig.ts).
  */
+import type { Page } from '@playwright/test';
 import { expect, test as base } from '../support/fixtures.js';
 import { startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
 import { metric } from '../support/metrics.js';
 import { startServer, type RunningServer } from '../support/server.js';
+import { waitForCallState } from '../support/app.js';
 import { establishCall, joinAll, peerId, waitForRemoteVideoPlaying } from '../support/scenarios.js';
 import {
   armFirstFrameProbe,
@@ -95,5 +97,58 @@ test('Forced relay: media flows through coturn both ways', async ({
   if (callee.acceptClickAt !== null) {
     metric('accept-to-first-frame-ms.relay.caller', caller.firstFrameAt - callee.acceptClickAt);
     metric('accept-to-first-frame-ms.relay.callee', callee.firstFrameAt - callee.acceptClickAt);
+  }
+});
+
+/** The TURN username the page's peer connection uses now (`<expiry>:<participant id>`). */
+function turnUsername(p: { page: Page }): Promise<string | null> {
+  return p.page.evaluate(() => {
+    const pcs = (window.__e2ePcProbe?.pcs ?? []).filter((pc) => pc.signalingState !== 'closed');
+    const server = pcs.at(-1)?.getConfiguration().iceServers?.[0];
+    return typeof server?.username === 'string' ? server.username : null;
+  });
+}
+
+test('TURN server restart mid-call: ICE restarts with fresh credentials and media comes back', async ({
+  server,
+  turn,
+  room,
+  openChromium,
+}) => {
+  test.setTimeout(120_000);
+  const alice = await openChromium('Alice');
+  const bob = await openChromium('Bob');
+  const ids = await joinAll(server.url, room, [alice, bob], { relay: true });
+  const aliceId = peerId(ids, 'Alice');
+  const bobId = peerId(ids, 'Bob');
+  await establishCall(alice, bob, ids);
+  await expectMediaFlowing(alice.ui, bobId);
+  await expectMediaFlowing(bob.ui, aliceId);
+  const before = { alice: await turnUsername(alice), bob: await turnUsername(bob) };
+  expect(before.alice).toMatch(/^\d+:/);
+
+  // Every allocation is gone: the relayed path breaks on both sides.
+  const restartedAt = Date.now();
+  await turn.restart();
+
+  // The SDK notices, asks the server for fresh credentials (ice:refresh),
+  // restarts ICE with them, and coturn accepts the new allocations.
+  // Both sides: the one that restarts ICE and the one that answers its
+  // restart offer gather new relay candidates, so both need fresh ones.
+  await expect.poll(() => turnUsername(alice), { timeout: 60_000 }).not.toBe(before.alice);
+  await expect.poll(() => turnUsername(bob), { timeout: 10_000 }).not.toBe(before.bob);
+  await waitForCallState(alice.ui, 'active', 60_000);
+  await waitForCallState(bob.ui, 'active', 60_000);
+  await expectMediaFlowing(alice.ui, bobId, 30_000);
+  await expectMediaFlowing(bob.ui, aliceId, 30_000);
+  metric('turn-restart-to-media-ms', Date.now() - restartedAt);
+  for (const [p, remote] of [
+    [alice, bobId],
+    [bob, aliceId],
+  ] as const) {
+    expect(await selectedCandidatePair(p.ui, remote)).toMatchObject({
+      localCandidateType: 'relay',
+      remoteCandidateType: 'relay',
+    });
   }
 });

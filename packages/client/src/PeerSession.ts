@@ -369,7 +369,14 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     await this.#flushCandidates();
 
     if (description.type === 'offer') {
-      if (isIceRestart(previousUfrags, this.#remoteUfrags())) this.#onRemoteRestart();
+      if (isIceRestart(previousUfrags, this.#remoteUfrags())) {
+        this.#onRemoteRestart();
+        // Our answer gathers new candidates too: with stale TURN credentials
+        // coturn would refuse the new allocations (it checks expiry only when
+        // allocating), so the answering side refreshes them as well.
+        await this.#useFreshIceServers();
+        if (this.#closed) return;
+      }
       if (!this.#tracksAdded) this.#addLocalTracks(); // reuses the offered transceivers
       await pc.setLocalDescription();
       await this.#sendLocalDescription();
@@ -580,20 +587,28 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#restartInFlight = true;
     this.#apply({ type: 'restarting' });
     this.#watchRestart();
-    try {
-      const servers = await this.#options.refreshIceServers();
-      if (this.#closed) return;
-      if (servers)
-        this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers: servers });
-    } catch (err) {
-      this.#report(err, 'Could not refresh ICE servers; restarting with the old ones');
-    }
+    await this.#useFreshIceServers();
     if (this.#closed) return;
     if (this.#pc.signalingState === 'have-local-offer' && !this.#makingOffer) {
       await this.#pc.setLocalDescription({ type: 'rollback' }).catch(() => undefined);
     }
     if (this.#closed) return;
     this.#pc.restartIce();
+  }
+
+  /**
+   * Ask the server for fresh ICE servers (new short-lived TURN credentials)
+   * and use them for the next gathering. On failure the old ones stay: a
+   * restart with them may still work when they have not expired.
+   */
+  async #useFreshIceServers(): Promise<void> {
+    try {
+      const servers = await this.#options.refreshIceServers();
+      if (this.#closed || !servers) return;
+      this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers: servers });
+    } catch (err) {
+      this.#report(err, 'Could not refresh ICE servers; restarting with the old ones');
+    }
   }
 
   /** The remote side restarted ICE: give its attempt time before restarting ourselves. */
