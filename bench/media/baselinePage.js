@@ -1,0 +1,70 @@
+// The textbook 1:1 call the media benchmark compares Parley with: one
+// RTCPeerConnection, the caller offers when the callee accepts, trickle ICE
+// over a bare Socket.IO relay, no perfect negotiation, no validation, no
+// call state. Messages are applied in arrival order (a promise chain), the
+// least a working tutorial does.
+/* global io */
+const socket = io({ transports: ['websocket'] });
+const pc = new RTCPeerConnection();
+let chain = Promise.resolve();
+const inOrder = (fn) => (arg) => (chain = chain.then(() => fn(arg)).catch(console.error));
+
+window.bench = { acceptAt: null, firstFrameAt: null, ready: false };
+
+pc.onicecandidate = (e) => socket.emit('candidate', e.candidate && e.candidate.toJSON());
+pc.ontrack = (e) => {
+  document.getElementById('remote').srcObject = e.streams[0];
+};
+socket.on(
+  'offer',
+  inOrder(async (offer) => {
+    await pc.setRemoteDescription(offer);
+    await pc.setLocalDescription();
+    socket.emit('answer', pc.localDescription.toJSON());
+  }),
+);
+socket.on(
+  'answer',
+  inOrder((answer) => pc.setRemoteDescription(answer)),
+);
+socket.on(
+  'candidate',
+  inOrder((c) => (c ? pc.addIceCandidate(c) : undefined)),
+);
+// Caller: the callee accepted, make the offer.
+socket.on(
+  'accepted',
+  inOrder(async () => {
+    await pc.setLocalDescription();
+    socket.emit('offer', pc.localDescription.toJSON());
+  }),
+);
+
+async function watchFirstFrame() {
+  for (;;) {
+    const report = await pc.getStats();
+    let frames = 0;
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0;
+    });
+    if (frames > 0) {
+      window.bench.firstFrameAt = Date.now();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// Callee: accept (the benchmark calls this at the moment it "clicks").
+window.accept = () => {
+  window.bench.acceptAt = Date.now();
+  socket.emit('accept');
+};
+
+(async () => {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
+  await new Promise((r) => (socket.connected ? r() : socket.once('connect', r)));
+  window.bench.ready = true;
+  void watchFirstFrame();
+})();

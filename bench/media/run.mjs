@@ -1,0 +1,189 @@
+// Media benchmark: how long a 1:1 call takes from the callee's accept to the
+// first decoded remote video frame, in Parley (the built web app and server,
+// driven through the UI) and in the textbook call (baselinePage.js over a
+// bare Socket.IO relay), measured alternately in this run, in the same
+// headless Chromium with fake camera/microphone. Run inside a network
+// namespace that holds only `lo` (scripts/bench-media.sh). Bounded: a fixed
+// number of rounds, each with a 20 s limit.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startMediaBaseline } from './baselineServer.mjs';
+
+const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 8);
+const ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const app = await import('@parley/server');
+
+async function startParley() {
+  const config = app.loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
+  const { fastify, close } = await app.buildApp(config);
+  await fastify.listen({ host: '127.0.0.1', port: 0 });
+  return { url: `http://127.0.0.1:${fastify.server.address().port}`, close };
+}
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+
+async function twoPages(url) {
+  const contexts = await Promise.all(
+    [0, 1].map(() => browser.newContext({ baseURL: url, permissions: ['camera', 'microphone'] })),
+  );
+  const pages = await Promise.all(contexts.map((c) => c.newPage()));
+  return { pages, close: () => Promise.all(contexts.map((c) => c.close())) };
+}
+
+const firstFrameAt = (page) =>
+  page
+    .waitForFunction(() => window.__benchFirstFrameAt ?? window.bench?.firstFrameAt, null, {
+      timeout: 20_000,
+      polling: 10,
+    })
+    .then((h) => h.jsonValue());
+
+/** Parley: two participants through the web app's UI, as a user clicks. */
+async function parleyRound(url) {
+  const room = `bench-${randomBytes(6).toString('hex')}`;
+  const { pages, close } = await twoPages(url);
+  const [alice, bob] = pages;
+  for (const [page, name] of [
+    [alice, 'Alice'],
+    [bob, 'Bob'],
+  ]) {
+    await page.goto(`/r/${room}?name=${name}`);
+    await page.locator('[data-testid="join-button"]').click();
+    await page.locator('[data-testid="leave-button"]').waitFor();
+  }
+  await alice
+    .locator('[data-testid="participant"][data-name="Bob"] [data-testid="call-button"]')
+    .click();
+  await bob.locator('[data-testid="accept-button"]').waitFor();
+  for (const page of pages) {
+    await page.evaluate(() => {
+      const tick = async () => {
+        const call = window.__parley?.call;
+        if (call) {
+          try {
+            const report = await call.getStats(call.remotePeer.id);
+            let frames = 0;
+            report.forEach((s) => {
+              if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
+            });
+            if (frames > 0) {
+              window.__benchFirstFrameAt = Date.now();
+              return;
+            }
+          } catch {
+            // no peer connection yet
+          }
+        }
+        setTimeout(tick, 10);
+      };
+      void tick();
+    });
+  }
+  const acceptAt = await bob.evaluate(() => {
+    const t = Date.now();
+    document.querySelector('[data-testid="accept-button"]').click();
+    return t;
+  });
+  const [caller, callee] = await Promise.all(pages.map(firstFrameAt));
+  await close();
+  return { caller: caller - acceptAt, callee: callee - acceptAt };
+}
+
+/** Baseline: the textbook page, the callee "accepts" at the same point. */
+async function baselineRound(url) {
+  const { pages, close } = await twoPages(url);
+  const [caller, callee] = pages;
+  for (const page of pages) {
+    await page.goto('/');
+    await page.waitForFunction(() => window.bench?.ready === true, null, { timeout: 20_000 });
+  }
+  const acceptAt = await callee.evaluate(() => {
+    window.accept();
+    return window.bench.acceptAt;
+  });
+  const times = await Promise.all([caller, callee].map(firstFrameAt));
+  await close();
+  return { caller: times[0] - acceptAt, callee: times[1] - acceptAt };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const p95 = (xs) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+const samples = { parley: { caller: [], callee: [] }, baseline: { caller: [], callee: [] } };
+const parley = await startParley();
+const baseline = await startMediaBaseline();
+try {
+  await parleyRound(parley.url); // warm-up: first browser start, page caches, JIT
+  await baselineRound(baseline.url);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, run, url] of [
+      ['parley', parleyRound, parley.url],
+      ['baseline', baselineRound, baseline.url],
+    ]) {
+      const r = await run(url);
+      samples[name].caller.push(r.caller);
+      samples[name].callee.push(r.callee);
+    }
+  }
+} finally {
+  await browser.close();
+  await parley.close();
+  await baseline.close();
+}
+
+const both = (s) => [...s.caller, ...s.callee];
+const rows = [
+  [
+    'accept -> first remote frame, caller (ms, median)',
+    median(samples.parley.caller),
+    median(samples.baseline.caller),
+  ],
+  [
+    'accept -> first remote frame, callee (ms, median)',
+    median(samples.parley.callee),
+    median(samples.baseline.callee),
+  ],
+  [
+    'accept -> first remote frame, both (ms, p95)',
+    p95(both(samples.parley)),
+    p95(both(samples.baseline)),
+  ],
+].map(([metric, p, b]) => ({ metric, parley: p, baseline: b, ratio: p / b }));
+
+console.info(
+  `\nMedia benchmark: ${ROUNDS} alternating rounds of a 1:1 call in headless Chromium (fake camera/mic), loopback-only namespace`,
+);
+console.info(
+  `${'metric'.padEnd(52)}${'parley'.padStart(10)}${'baseline'.padStart(12)}${'ratio'.padStart(8)}`,
+);
+for (const r of rows) {
+  console.info(
+    `${r.metric.padEnd(52)}${r.parley.toFixed(0).padStart(10)}${r.baseline.toFixed(0).padStart(12)}${r.ratio.toFixed(2).padStart(8)}`,
+  );
+}
+console.info(
+  'baseline = textbook RTCPeerConnection page over a bare Socket.IO relay (bench/media/baselinePage.js)',
+);
+mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
+writeFileSync(
+  new URL('../results/media.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, samples, rows }, null, 2),
+);
