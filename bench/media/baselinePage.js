@@ -62,7 +62,12 @@ window.accept = () => {
 };
 
 (async () => {
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  // The same capture as Parley's defaults (packages/client/src/mediaConstraints.ts),
+  // so that both encode and decode the same pictures.
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+  });
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await new Promise((r) => (socket.connected ? r() : socket.once('connect', r)));
   window.bench.ready = true;
