@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver iproute2:ip
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# Which browsers this run drives (the README lists the versions the suite has passed on).
+echo "e2e browsers: $(/usr/bin/chromium --version 2>/dev/null | head -n1); $(/usr/bin/firefox-esr --version 2>/dev/null | head -n1)"
+
 if [ "${PARLEY_SKIP_BUILD:-0}" != "1" ]; then
   npx tsc -b packages/protocol packages/client packages/server
   npm run build -w @parley/web

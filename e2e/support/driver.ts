@@ -26,6 +26,8 @@ export interface UiDriver {
 }
 
 export const DEFAULT_WAIT_MS = 20_000;
+/** How often a Firefox page is polled while waiting for an element. */
+const POLL_MS = 100;
 
 export function playwrightDriver(page: PlaywrightPage, label: string): UiDriver {
   return {
@@ -60,16 +62,29 @@ export function playwrightDriver(page: PlaywrightPage, label: string): UiDriver 
 }
 
 export function puppeteerDriver(page: PuppeteerPage, label: string): UiDriver {
-  const waitFor = async (selector: string, state: ElementState, timeoutMs = DEFAULT_WAIT_MS) => {
-    try {
-      await page.waitForFunction(
-        elementInState,
-        { timeout: timeoutMs, polling: 100 },
-        selector,
-        state,
-      );
-    } catch (error) {
-      throw new Error(`${label}: ${selector} not ${state} after ${timeoutMs} ms`, { cause: error });
+  /*
+   * Polled from the test side with plain `evaluate` calls. Puppeteer's own
+   * `waitForFunction` builds its poller with `new Function()` inside the page,
+   * which the app's CSP (`script-src 'self'`, no 'unsafe-eval') rightly
+   * refuses in Firefox; `evaluate` sends the serialised function over WebDriver
+   * BiDi (`script.callFunction`), which CSP does not govern.
+   */
+  const waitFor = async (selector: string, state: PolledState, timeoutMs = DEFAULT_WAIT_MS) => {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        if (await page.evaluate(elementInState, selector, state)) return;
+      } catch (error) {
+        // A navigation between two polls destroys the execution context: poll again.
+        lastError = error;
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(`${label}: ${selector} not ${state} after ${timeoutMs} ms`, {
+          cause: lastError,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };
   return {
@@ -78,7 +93,9 @@ export function puppeteerDriver(page: PuppeteerPage, label: string): UiDriver {
       await page.goto(url, { waitUntil: 'load' });
     },
     async click(selector) {
-      await page.locator(selector).setTimeout(DEFAULT_WAIT_MS).click();
+      // Not page.locator(): its enabled/stable checks use waitForFunction too.
+      await waitFor(selector, 'enabled');
+      await page.click(selector);
     },
     async select(selector, value) {
       await waitFor(selector, 'visible');
@@ -95,11 +112,15 @@ export function puppeteerDriver(page: PuppeteerPage, label: string): UiDriver {
   };
 }
 
+/** The states a Firefox page is polled for: the public ones, and "enabled" before a click. */
+type PolledState = ElementState | 'enabled';
+
 /**
  * Runs in the page. "visible" follows Playwright's definition closely enough
- * for this app: attached, non-empty box, not visibility:hidden.
+ * for this app: attached, non-empty box, not visibility:hidden; "enabled" is
+ * visible and not a disabled form control.
  */
-function elementInState(selector: string, state: ElementState): boolean {
+function elementInState(selector: string, state: PolledState): boolean {
   const el = document.querySelector(selector);
   const visible =
     el !== null && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
@@ -112,5 +133,7 @@ function elementInState(selector: string, state: ElementState): boolean {
       return visible;
     case 'hidden':
       return !visible;
+    case 'enabled':
+      return visible && !(el as HTMLButtonElement).disabled;
   }
 }

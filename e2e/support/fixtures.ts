@@ -8,6 +8,7 @@ import {
   type ChromiumOptions,
 } from './browsers.js';
 import { playwrightDriver, puppeteerDriver, type UiDriver } from './driver.js';
+import { cspViolationOf, installCspWatch } from './cspWatch.js';
 import { installPcProbe } from './pcProbe.js';
 import { pageSnapshot } from './snapshot.js';
 import { startServer, type RunningServer } from './server.js';
@@ -44,6 +45,12 @@ interface TestFixtures {
   openFirefox: (name: string) => Promise<FirefoxParticipant>;
   /** Prints browser console and server output when a test fails. */
   diagnostics: void;
+  /**
+   * CSP violations the test's pages reported ("who: directive blocked …").
+   * The test fails on any left here at its end; a test that provokes one on
+   * purpose takes it out with `splice`.
+   */
+  cspViolations: string[];
 }
 
 /** Lines the pages logged during the current test, per participant. */
@@ -102,15 +109,35 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await use(`${slug}-${randomBytes(6).toString('hex')}`);
   },
 
-  openChromium: async ({ chromiumBrowser, server }, use, testInfo) => {
+  cspViolations: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const violations: string[] = [];
+      await use(violations);
+      // Torn down after the page fixtures have closed every page of the test.
+      if (violations.length > 0) {
+        throw new Error(
+          `The app's Content-Security-Policy was violated:\n  ${violations.join('\n  ')}`,
+        );
+      }
+    },
+    { auto: true },
+  ],
+
+  openChromium: async ({ chromiumBrowser, server, cspViolations }, use, testInfo) => {
     const contexts: BrowserContext[] = [];
     const drivers: UiDriver[] = [];
     await use(async (name) => {
       const context = await newParticipantContext(chromiumBrowser, server.url);
       contexts.push(context);
       await context.addInitScript(installPcProbe);
+      await context.addInitScript(installCspWatch);
       const page = await context.newPage();
-      page.on('console', (msg) => record(`[${name}/chromium] ${msg.type()}: ${msg.text()}`));
+      page.on('console', (msg) => {
+        record(`[${name}/chromium] ${msg.type()}: ${msg.text()}`);
+        const violation = cspViolationOf(msg.text());
+        if (violation !== null) cspViolations.push(`${name}/chromium: ${violation}`);
+      });
       page.on('pageerror', (error) => record(`[${name}/chromium] pageerror: ${error.message}`));
       const ui = playwrightDriver(page, `${name} (chromium)`);
       drivers.push(ui);
@@ -120,14 +147,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
   },
 
-  openFirefox: async ({ firefoxBrowser }, use, testInfo) => {
+  openFirefox: async ({ firefoxBrowser, cspViolations }, use, testInfo) => {
     const pages: PuppeteerPage[] = [];
     const drivers: UiDriver[] = [];
     await use(async (name) => {
       const page = await firefoxBrowser.newPage();
       pages.push(page);
       await page.evaluateOnNewDocument(installPcProbe);
-      page.on('console', (msg) => record(`[${name}/firefox] ${msg.type()}: ${msg.text()}`));
+      await page.evaluateOnNewDocument(installCspWatch);
+      page.on('console', (msg) => {
+        record(`[${name}/firefox] ${msg.type()}: ${msg.text()}`);
+        const violation = cspViolationOf(msg.text());
+        if (violation !== null) cspViolations.push(`${name}/firefox: ${violation}`);
+      });
       page.on('pageerror', (error) => record(`[${name}/firefox] pageerror: ${String(error)}`));
       const ui = puppeteerDriver(page, `${name} (firefox)`);
       drivers.push(ui);

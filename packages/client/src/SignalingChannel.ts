@@ -15,6 +15,7 @@ import {
 } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
+import './cspSafeZod.js';
 import { ClientErrorCode, ParleyError, type ParleyErrorCode } from './errors.js';
 import type { ConnectionState } from './events.js';
 import { TypedEmitter } from './TypedEmitter.js';

@@ -2,6 +2,8 @@
  * @parley/client: the Parley browser SDK. Public exports only; see README.md
  * for the contract.
  */
+// First: the SDK validates with zod, which must not probe for eval under a strict CSP.
+import './cspSafeZod.js';
 export {
   ParleyClient,
   DEFAULT_CLIENT_OPTIONS,
