@@ -31,6 +31,18 @@ export const ErrorCode = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** The client speaks another protocol version. */
   PROTOCOL_VERSION_MISMATCH: 'PROTOCOL_VERSION_MISMATCH',
+  /** A resume token that is not one of ours: malformed, forged or signed with another key. */
+  RESUME_TOKEN_INVALID: 'RESUME_TOKEN_INVALID',
+  /** A resume token past its expiry: join again. */
+  RESUME_TOKEN_EXPIRED: 'RESUME_TOKEN_EXPIRED',
+  /** A resume token for another room or another participant than the request names. */
+  RESUME_TOKEN_MISMATCH: 'RESUME_TOKEN_MISMATCH',
+  /** The session to resume has ended (left, or not back within RESUME_GRACE_MS): join again. */
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  /** The same session was resumed from another connection (e.g. a duplicated tab). */
+  SESSION_REPLACED: 'SESSION_REPLACED',
+  /** The server is shutting down or cannot serve now; retry (another node, or after restart). */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** The server failed; details are in the server log only. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -16,4 +16,8 @@ export const Limits = {
   CHAT_HISTORY_MAX: 100,
   /** Socket.IO maxHttpBufferSize: a larger frame closes the connection. */
   FRAME_MAX: 128 * 1024,
+  /** A resume token (opaque to clients; a signed record of room, peer and call). */
+  RESUME_TOKEN_MAX: 4096,
+  /** Messages kept for a member whose connection is down, delivered when it resumes. */
+  OUTBOX_MAX: 512,
 } as const;

@@ -11,8 +11,10 @@ import {
   PeerInfoSchema,
   PeerLeftReasonSchema,
   RoomOptionsSchema,
+  PeerConnectionSchema,
   RoomStatusSchema,
   SessionDescriptionSchema,
+  SessionGrantSchema,
 } from './models.js';
 
 /*
@@ -32,6 +34,19 @@ export const RoomJoinSchema = z.strictObject({
   options: RoomOptionsSchema.partial().strict().optional(),
 });
 export const RoomLeaveSchema = z.strictObject({});
+/**
+ * Come back as the same participant after the connection dropped (or the
+ * server restarted): the token from the join result / the last session:token.
+ * `room` and `peer` must be the ones the token names.
+ */
+export const SessionResumeSchema = z.strictObject({
+  room: RoomIdSchema,
+  peer: PeerIdSchema,
+  token: z.string().min(1).max(Limits.RESUME_TOKEN_MAX),
+  /** What we send now (mute, camera, screen) so the room sees the same media state. */
+  media: MediaStateSchema.strict().optional(),
+});
+export const EmptyRequestSchema = z.strictObject({});
 export const MediaUpdateSchema = MediaStateSchema.strict();
 export const CallInviteSchema = z.strictObject({ to: PeerIdSchema });
 export const CallRefSchema = z.strictObject({ callId: CallIdSchema });
@@ -61,6 +76,15 @@ export const ClientMessageSchemas = {
   'room:check': RoomCheckSchema,
   'room:join': RoomJoinSchema,
   'room:leave': RoomLeaveSchema,
+  'session:resume': SessionResumeSchema,
+  /** A fresh resume token before the current one expires. */
+  'session:renew': EmptyRequestSchema,
+  /**
+   * The page is going away (pagehide): when this connection drops, keep the
+   * seat only for a short grace (a reload comes back within it; a closed tab
+   * is seen as gone within seconds instead of RESUME_GRACE_MS).
+   */
+  'session:closing': EmptyRequestSchema,
   'media:update': MediaUpdateSchema,
   /**
    * Ring `to` into a call. When the inviter is in the room's ongoing call,
@@ -103,8 +127,17 @@ export const JoinResultSchema = z.object({
   call: CallInfoSchema.nullable(),
   /** Recent chat, oldest first (at most CHAT_HISTORY_MAX). */
   chat: z.array(ChatMessageSchema).max(Limits.CHAT_HISTORY_MAX),
+  /** How to resume this session after a drop. */
+  session: SessionGrantSchema,
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
+
+/** The room as it is now, for the member who resumed (same shape as a join). */
+export const ResumeResultSchema = JoinResultSchema.extend({
+  /** The server had lost the room (restart) and rebuilt it from resume tokens. */
+  restored: z.boolean(),
+});
+export type ResumeResult = z.infer<typeof ResumeResultSchema>;
 
 export const CallResultSchema = z.object({ call: CallInfoSchema });
 export type CallResult = z.infer<typeof CallResultSchema>;
@@ -119,6 +152,9 @@ export const AckDataSchemas = {
   'room:check': RoomStatusSchema,
   'room:join': JoinResultSchema,
   'room:leave': EmptyResultSchema,
+  'session:resume': ResumeResultSchema,
+  'session:renew': SessionGrantSchema,
+  'session:closing': EmptyResultSchema,
   'media:update': EmptyResultSchema,
   'call:invite': CallResultSchema,
   'call:join': CallResultSchema,
@@ -156,6 +192,19 @@ export const RelayedCandidateSchema = z.object({
 });
 /** The room's call changed (or ended: call null); sent to every member of the room. */
 export const RoomCallSchema = z.object({ call: CallInfoSchema.nullable() });
+/** A member's connection went down (seat held) or came back. */
+export const PeerConnectionChangedSchema = z.object({
+  id: PeerIdSchema,
+  connection: PeerConnectionSchema,
+});
+/**
+ * The server is shutting down (deploy, restart): keep the call, reconnect
+ * after `retryInMs` (to this server once restarted, or another node) and
+ * resume.
+ */
+export const ServerDrainingSchema = z.object({
+  retryInMs: z.number().int().nonnegative(),
+});
 export const ServerErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
@@ -167,6 +216,10 @@ export const ServerMessageSchemas = {
   'peer:joined': PeerInfoSchema,
   'peer:left': PeerLeftSchema,
   'peer:updated': PeerInfoSchema,
+  'peer:connection': PeerConnectionChangedSchema,
+  /** A fresh resume token (what it names changed: e.g. we entered or left the call). */
+  'session:token': SessionGrantSchema,
+  'server:draining': ServerDrainingSchema,
   'call:incoming': CallIncomingSchema,
   'call:updated': CallUpdatedSchema,
   'call:ended': CallEndedSchema,

@@ -26,12 +26,22 @@ export const MediaStateSchema = z.object({
 });
 export type MediaState = z.infer<typeof MediaStateSchema>;
 
+/**
+ * A member's signaling connection as the server sees it: 'connected', or
+ * 'reconnecting' while its socket is down and the server holds its seat
+ * (and its place in the call) for RESUME_GRACE_MS. A reconnecting member is
+ * not gone: its media may well still flow peer to peer.
+ */
+export const PeerConnectionSchema = z.enum(['connected', 'reconnecting']);
+export type PeerConnection = z.infer<typeof PeerConnectionSchema>;
+
 export const PeerInfoSchema = z.object({
   id: PeerIdSchema,
   name: DisplayNameSchema,
   media: MediaStateSchema,
   /** Server time (ms since epoch) when the participant joined. */
   joinedAt: z.number().int().nonnegative(),
+  connection: PeerConnectionSchema,
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
 
@@ -147,3 +157,17 @@ export const ChatMessageSchema = z.object({
   sentAt: z.number().int().nonnegative(),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
+
+/**
+ * What a member needs to resume its session after its connection dropped,
+ * even on a restarted server: an opaque signed token (room, participant id,
+ * call, expiry), refreshed by `session:token` whenever what it names changes.
+ */
+export const SessionGrantSchema = z.object({
+  token: z.string().min(1).max(Limits.RESUME_TOKEN_MAX),
+  /** Unix time (ms) after which the token is refused; renew it before (session:renew). */
+  expiresAt: z.number().int().nonnegative(),
+  /** How long the server keeps a dropped member's seat (RESUME_GRACE_MS). */
+  graceMs: z.number().int().positive(),
+});
+export type SessionGrant = z.infer<typeof SessionGrantSchema>;

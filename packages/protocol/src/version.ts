@@ -3,4 +3,5 @@
  * (`auth.protocolVersion`); the server refuses a connection that speaks
  * another version with PROTOCOL_VERSION_MISMATCH instead of misreading it.
  */
-export const PROTOCOL_VERSION = 1 as const;
+export const PROTOCOL_VERSION = 2 as const;
+// 2: session resume (resume tokens, peer connection state, server drain).

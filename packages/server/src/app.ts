@@ -11,11 +11,28 @@ import { registerHealth } from './http/health.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './http/securityHeaders.js';
 import { registerWebApp } from './http/webApp.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { Outbox } from './session/Outbox.js';
+import { ResumeTokens } from './session/ResumeTokens.js';
+import { SessionTimers } from './session/SessionTimers.js';
+import { expireSession } from './signaling/handlers/room.js';
 import { originAllowRequest } from './signaling/originPolicy.js';
 import { publishCallEffect } from './signaling/publishCallEffect.js';
 import { registerHandlers } from './signaling/registerHandlers.js';
-import type { ParleyServer, SignalingContext } from './signaling/types.js';
+import type { Lifecycle, ParleyServer, SignalingContext } from './signaling/types.js';
+import { randomBytes } from 'node:crypto';
 import { MemoryStateStore } from './state/MemoryStateStore.js';
+
+/** Resume tokens live this long; clients renew them well before (session:renew). */
+export const RESUME_TOKEN_TTL_MS = 60 * 60 * 1000;
+
+export interface BuildOptions {
+  /**
+   * The resume-token key when config.session.secret is null (development:
+   * main.ts reads it from SESSION_SECRET_FILE). Without either, a random one
+   * for this process: tokens then do not survive a restart.
+   */
+  readonly sessionSecret?: Buffer;
+}
 
 export {
   CONFIG_DOCS,
@@ -30,16 +47,25 @@ export type { ParleyServer, ParleySocket, SocketData } from './signaling/types.j
 export interface ParleyApp {
   readonly fastify: FastifyInstance<HttpServer | HttpsServer>;
   readonly io: ParleyServer;
+  /**
+   * Graceful shutdown, step 1: refuse new joins and resumes (UNAVAILABLE),
+   * tell every client to reconnect (server:draining), and wait until the
+   * requests in flight are answered, at most `drainMs`.
+   */
+  drain(drainMs: number): Promise<void>;
   /** Stop timers, disconnect every socket, close the HTTP server. */
   close(): Promise<void>;
 }
+
+/** After server:draining, a client waits about this long before its first reconnect attempt. */
+const DRAIN_RETRY_MS = 500;
 
 /**
  * Wire the server together: HTTP (health, web app, security headers) and
  * Socket.IO signaling on the same port. Does not listen and reads no
  * environment, so tests build it from a literal config.
  */
-export async function buildApp(config: Config): Promise<ParleyApp> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<ParleyApp> {
   const startedAt = Date.now();
   const fastify: FastifyInstance<HttpServer | HttpsServer> = Fastify({
     logger: { level: config.logLevel },
@@ -73,6 +99,11 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
   });
 
   const log = fastify.log.child({ component: 'signaling' });
+  const secret = config.session.secret ?? options.sessionSecret;
+  if (!secret) {
+    log.warn('no SESSION_SECRET: resume tokens will not survive a restart of this process');
+  }
+  const lifecycle: Lifecycle = { draining: false, inFlight: 0 };
   const ctx: SignalingContext = {
     io,
     config,
@@ -80,6 +111,19 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
     calls,
     chat,
     log,
+    tokens: new ResumeTokens({
+      secret: secret ?? randomBytes(32),
+      ttlMs: RESUME_TOKEN_TTL_MS,
+      graceMs: config.session.resumeGraceMs,
+    }),
+    epoch: store.epoch,
+    graceTimers: new SessionTimers((room, peer) => {
+      expireSession(ctx, room, peer).catch((err: unknown) =>
+        log.error({ err }, 'grace expiry handling failed'),
+      );
+    }),
+    outbox: new Outbox(),
+    lifecycle,
     ringTimers: new RingTimers(config.ringTimeoutMs, (room, callId, peer) => {
       calls.expire(room, callId, peer).then(
         (effect) => {
@@ -91,10 +135,20 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
   };
   registerHandlers(io, ctx);
 
+  const drain = async (drainMs: number): Promise<void> => {
+    lifecycle.draining = true;
+    io.emit('server:draining', { retryInMs: DRAIN_RETRY_MS });
+    const deadline = Date.now() + drainMs;
+    while (lifecycle.inFlight > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       ctx.ringTimers.clearAll();
+      ctx.graceTimers.clearAll();
       // io.close() disconnects every socket and closes the HTTP server;
       // fastify.close() then runs its own shutdown hooks.
       await new Promise<void>((resolve) => {
@@ -106,5 +160,5 @@ export async function buildApp(config: Config): Promise<ParleyApp> {
     return closing;
   };
 
-  return { fastify, io, close };
+  return { fastify, io, drain, close };
 }

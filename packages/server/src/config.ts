@@ -40,6 +40,19 @@ export interface Config {
   readonly pingIntervalMs: number;
   readonly pingTimeoutMs: number;
   readonly turn: TurnConfig;
+  readonly session: SessionConfig;
+}
+
+export interface SessionConfig {
+  /** SESSION_SECRET; null = development: main.ts uses (or creates) `secretFile`. */
+  readonly secret: Buffer | null;
+  readonly secretFile: string;
+  /** How long a dropped member keeps seat and call before it counts as gone. */
+  readonly resumeGraceMs: number;
+  /** The same after its page said it was going away (pagehide): a closed tab. */
+  readonly closedTabGraceMs: number;
+  /** SIGTERM: how long in-flight requests may take before the server exits. */
+  readonly drainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +65,12 @@ export class ConfigError extends Error {
 
 /** Default web app location: packages/web/dist, from both src/ and dist/. */
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+/** Development SESSION_SECRET file: in the repository, ignored by git (.gitignore). */
+export const DEFAULT_SESSION_SECRET_FILE = fileURLToPath(
+  new URL('../../../.parley/session-secret', import.meta.url),
+);
+/** SESSION_SECRET must have at least this many bytes (HMAC-SHA256 key). */
+export const SESSION_SECRET_MIN_BYTES = 32;
 
 export interface ConfigDoc {
   readonly name: string;
@@ -130,6 +149,41 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     name: 'PING_TIMEOUT_MS',
     default: '10000',
     description: 'How long (1000..120000 ms) to wait for a heartbeat answer.',
+  },
+  {
+    name: 'SESSION_SECRET',
+    default: '(dev: generated file)',
+    description:
+      'Key (>= 32 bytes) that signs resume tokens, so a restarted server takes its members back. Required when NODE_ENV=production; otherwise generated once into SESSION_SECRET_FILE.',
+  },
+  {
+    name: 'SESSION_SECRET_FILE',
+    default: '.parley/session-secret',
+    description:
+      'Where the development SESSION_SECRET is kept (created with mode 0600 when missing; ignored by git).',
+  },
+  {
+    name: 'NODE_ENV',
+    default: '(unset)',
+    description: 'production: refuse to start without SESSION_SECRET.',
+  },
+  {
+    name: 'RESUME_GRACE_MS',
+    default: '15000',
+    description:
+      'How long (1000..600000 ms) a member whose connection dropped keeps its seat and call as "reconnecting" before the others see it leave.',
+  },
+  {
+    name: 'CLOSED_TAB_GRACE_MS',
+    default: '4000',
+    description:
+      'The same (500..60000 ms, at most RESUME_GRACE_MS) after the page said it was going away (pagehide): a reload resumes within it, a closed tab is seen gone after it.',
+  },
+  {
+    name: 'SHUTDOWN_DRAIN_MS',
+    default: '3000',
+    description:
+      'On SIGTERM/SIGINT: clients are told to reconnect, new joins are refused, and requests in flight get up to this long (0..60000 ms) before the server exits 0.',
   },
   {
     name: 'TURN_SECRET',
@@ -285,10 +339,20 @@ const ServerEnvSchema = z.object({
   /** Socket.IO heartbeat: 10 s + 10 s means a dead tab frees its seat within 20 s. */
   PING_INTERVAL_MS: intVar(1000, 120_000, 10_000),
   PING_TIMEOUT_MS: intVar(1000, 120_000, 10_000),
+  /** Resume-token key; see SessionConfig. Never printed. */
+  SESSION_SECRET: z.string().optional(),
+  SESSION_SECRET_FILE: z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined ? DEFAULT_SESSION_SECRET_FILE : resolve(raw.trim()))),
+  NODE_ENV: z.string().optional(),
+  RESUME_GRACE_MS: intVar(1000, 600_000, 15_000),
+  CLOSED_TAB_GRACE_MS: intVar(500, 60_000, 4000),
+  SHUTDOWN_DRAIN_MS: intVar(0, 60_000, 3000),
 });
 
 /** Variables whose value must never appear in an error message. */
-const SECRET_VARS = new Set(['TURN_SECRET']);
+const SECRET_VARS = new Set(['TURN_SECRET', 'SESSION_SECRET']);
 
 /** Friendlier wording than zod's defaults for the TURN schema's plain checks. */
 const TURN_MESSAGES: Record<string, string> = {
@@ -352,6 +416,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clean.TLS_CERT === undefined ? ['TLS_KEY', 'TLS_CERT'] : ['TLS_CERT', 'TLS_KEY'];
     problems.push(`${unset}: must be set together with ${set} (set both for HTTPS, or neither)`);
   }
+  const sessionSecret = clean.SESSION_SECRET;
+  if (sessionSecret !== undefined && Buffer.byteLength(sessionSecret) < SESSION_SECRET_MIN_BYTES) {
+    problems.push(
+      `SESSION_SECRET: must be at least ${SESSION_SECRET_MIN_BYTES} bytes (e.g. openssl rand -hex 32)`,
+    );
+  } else if (sessionSecret === undefined && clean.NODE_ENV?.trim() === 'production') {
+    problems.push(
+      'SESSION_SECRET: required when NODE_ENV=production (at least 32 bytes, e.g. openssl rand -hex 32)',
+    );
+  }
+  if (server.success && server.data.CLOSED_TAB_GRACE_MS > server.data.RESUME_GRACE_MS) {
+    problems.push('CLOSED_TAB_GRACE_MS: must not be longer than RESUME_GRACE_MS');
+  }
   if (problems.length > 0 || !server.success || !turn.success) throw new ConfigError(problems);
 
   const s = server.data;
@@ -379,6 +456,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     pingIntervalMs: s.PING_INTERVAL_MS,
     pingTimeoutMs: s.PING_TIMEOUT_MS,
     turn: turnConfigFromEnv(turn.data),
+    session: Object.freeze({
+      secret: sessionSecret === undefined ? null : Buffer.from(sessionSecret, 'utf8'),
+      secretFile: s.SESSION_SECRET_FILE,
+      resumeGraceMs: s.RESUME_GRACE_MS,
+      closedTabGraceMs: s.CLOSED_TAB_GRACE_MS,
+      drainMs: s.SHUTDOWN_DRAIN_MS,
+    }),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp, ConfigError, loadConfig, type Config } from './app.js';
+import { loadOrCreateSecretFile } from './session/sessionSecret.js';
 
 /**
  * The only impure entry point: reads the environment, listens, and shuts
@@ -17,7 +18,13 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const app = await buildApp(config);
+  // Development: a secret kept in a file, so a restart still verifies old resume tokens.
+  const app = await buildApp(
+    config,
+    config.session.secret
+      ? {}
+      : { sessionSecret: loadOrCreateSecretFile(config.session.secretFile) },
+  );
   await app.fastify.listen({ port: config.port, host: config.host });
   const { port } = app.fastify.server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -30,14 +37,19 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    app.fastify.log.info(`${signal}: shutting down`);
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.fastify.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app.fastify.log.info(`${signal}: draining, then shutting down`);
+    // Clients keep their calls: they reconnect and resume (after the restart,
+    // or on another node). Nobody's call ends because of a deploy.
+    app
+      .drain(config.session.drainMs)
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.fastify.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

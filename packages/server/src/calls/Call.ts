@@ -82,6 +82,42 @@ export class Call {
     return call;
   }
 
+  /**
+   * A call rebuilt from resume tokens after a server restart: active, with
+   * `participants` (the returning member and those it shared the call with).
+   */
+  static restored(
+    id: CallId,
+    room: RoomId,
+    initiator: PeerId,
+    participants: readonly PeerId[],
+    createdAt: number,
+  ): Call {
+    const others = participants.filter((p) => p !== initiator);
+    if (new Set(participants).size < 2 || others.length === 0) {
+      throw new Error('a restored call needs at least two participants');
+    }
+    const call = new Call(id, room, initiator, others, createdAt);
+    // The initiator may have left: it still starts the rebuilt call, then drops out.
+    for (const p of others) call.accept(p);
+    if (!participants.includes(initiator)) call.participants.delete(initiator);
+    return call;
+  }
+
+  /**
+   * A participant of the lost call came back after the call was rebuilt
+   * without it: its seat is given back (it held one, so no CALL_FULL).
+   */
+  restoreParticipant(p: PeerId): CallOutcome {
+    this.invited.delete(p);
+    this.participants.add(p);
+    return {
+      call: this.info(),
+      over: false,
+      notices: [{ kind: 'updated', to: this.othersThan(p) }],
+    };
+  }
+
   constructor(
     readonly id: CallId,
     readonly room: RoomId,

@@ -1,6 +1,7 @@
 import type { CallEndReason, CallId, CallInfo, PeerId, PeerInfo } from '@parley/protocol';
 import { peerInfo } from '../rooms/Participant.js';
 import type { Room } from '../rooms/Room.js';
+import type { SessionRecord } from '../session/ResumeTokens.js';
 import type { CallOutcome } from './Call.js';
 
 /** One notification, addressed to socket ids. */
@@ -25,6 +26,11 @@ export interface CallEffect {
   readonly call: CallInfo;
   readonly over: boolean;
   readonly deliveries: readonly CallDelivery[];
+  /**
+   * Members whose resume token no longer names their call as it is (they
+   * entered or left it, or its members changed): a fresh token each.
+   */
+  readonly sessions: readonly { readonly socketId: string; readonly record: SessionRecord }[];
 }
 
 /**
@@ -55,5 +61,8 @@ export function resolveCallEffect(room: Room, outcome: CallOutcome): CallEffect 
         break;
     }
   }
-  return { call: outcome.call, over: outcome.over, deliveries };
+  const sessions = room
+    .takeStaleSessions()
+    .map(({ peer, socketId }) => ({ socketId, record: room.sessionRecord(peer) }));
+  return { call: outcome.call, over: outcome.over, deliveries, sessions };
 }

@@ -34,7 +34,28 @@ export class CallRegistry {
   private call: Call | undefined;
   private readonly waiting = new Set<PeerId>();
 
-  constructor(private readonly options: CallRegistryOptions) {}
+  private readonly options: { maxMembers: number; joinOnEntry: boolean };
+
+  constructor(options: CallRegistryOptions) {
+    this.options = { ...options };
+  }
+
+  /** The room's settings were restored from a resume token (see Room.adoptClaim). */
+  setJoinOnEntry(joinOnEntry: boolean): void {
+    this.options.joinOnEntry = joinOnEntry;
+  }
+
+  /**
+   * Put back a call the server lost (restart), as its members' resume tokens
+   * describe it: active, with the given participants. Only when the room
+   * has no call (a room has at most one).
+   */
+  restore(call: Call): boolean {
+    if (this.call) return false;
+    this.call = call;
+    this.waiting.clear();
+    return true;
+  }
 
   get size(): number {
     return this.call ? 1 : 0;

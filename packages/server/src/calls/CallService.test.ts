@@ -49,7 +49,13 @@ describe('CallService', () => {
         kind: 'incoming',
         to: ['s-b'],
         call: effect.call,
-        from: { id: id('a'), name: 'a', media, joinedAt: expect.any(Number) },
+        from: {
+          id: id('a'),
+          name: 'a',
+          media,
+          joinedAt: expect.any(Number),
+          connection: 'connected',
+        },
       },
     ]);
   });
@@ -96,7 +102,13 @@ describe('CallService', () => {
         kind: 'incoming',
         to: ['s-c'],
         call: rung.call,
-        from: { id: id('b'), name: 'b', media, joinedAt: expect.any(Number) },
+        from: {
+          id: id('b'),
+          name: 'b',
+          media,
+          joinedAt: expect.any(Number),
+          connection: 'connected',
+        },
       },
       { kind: 'updated', to: ['s-a'], call: rung.call },
     ]);

@@ -81,10 +81,11 @@ export class CallService {
    * Where a relayed signal from `from` to `to` in call `callId` may go: both
    * must be participants (accepted or joined) of that call in `from`'s
    * room; a member who is only being rung neither sends nor receives SDP.
-   * Returns the target's socket id; anything else is refused, so the signal
-   * reaches nobody.
+   * Returns the target's socket id, or null while the target is reconnecting
+   * (the signal waits in its outbox); anything else is refused, so the
+   * signal reaches nobody.
    */
-  relayTarget(roomId: RoomId, callId: CallId, from: PeerId, to: PeerId): Promise<string> {
+  relayTarget(roomId: RoomId, callId: CallId, from: PeerId, to: PeerId): Promise<string | null> {
     return this.store.read(roomId, (room) => {
       const r = memberRoom(room, from);
       const call = r.calls.get(callId);

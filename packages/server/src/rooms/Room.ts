@@ -11,7 +11,9 @@ import {
 import { CallRegistry } from '../calls/CallRegistry.js';
 import { ChatLog } from '../chat/ChatLog.js';
 import { AppError } from '../errors.js';
+import type { CallClaim, RoomClaim, SessionRecord } from '../session/ResumeTokens.js';
 import { peerInfo, type Participant } from './Participant.js';
+import { nextParticipantState } from './participantState.js';
 
 export interface RoomSettings {
   /** MAX_ROOM_SIZE. */
@@ -20,6 +22,9 @@ export interface RoomSettings {
   readonly meshMax: number;
   /** Fixed by the join that created the room. */
   readonly options: RoomOptions;
+  /** Who created the room, and when (the room's owner: see RoomClaim). */
+  readonly createdBy: PeerId;
+  readonly createdAt: number;
 }
 
 /**
@@ -33,7 +38,9 @@ export class Room {
   readonly calls: CallRegistry;
   readonly chat = new ChatLog(Limits.CHAT_HISTORY_MAX);
   readonly capacity: number;
-  readonly options: RoomOptions;
+  #options: RoomOptions;
+  #createdBy: PeerId;
+  #createdAt: number;
   private readonly members = new Map<PeerId, Participant>();
 
   constructor(
@@ -41,11 +48,44 @@ export class Room {
     settings: RoomSettings,
   ) {
     this.capacity = settings.capacity;
-    this.options = { ...settings.options };
+    this.#options = { ...settings.options };
+    this.#createdBy = settings.createdBy;
+    this.#createdAt = settings.createdAt;
     this.calls = new CallRegistry({
       maxMembers: settings.meshMax,
       joinOnEntry: settings.options.joinCallOnEntry,
     });
+  }
+
+  get options(): RoomOptions {
+    return this.#options;
+  }
+
+  get createdBy(): PeerId {
+    return this.#createdBy;
+  }
+
+  /** The room as its creator set it up, for resume tokens. */
+  claim(): RoomClaim {
+    return {
+      createdAt: this.#createdAt,
+      createdBy: this.#createdBy,
+      options: { ...this.#options },
+    };
+  }
+
+  /**
+   * A member of a room the server lost (restart) came back with the room's
+   * original settings. If this room was created later (someone joined the
+   * room id while its members were away), the original wins: whoever raced
+   * in first neither owns it nor keeps the settings they chose.
+   */
+  adoptClaim(claim: RoomClaim): void {
+    if (claim.createdAt >= this.#createdAt) return;
+    this.#createdAt = claim.createdAt;
+    this.#createdBy = claim.createdBy;
+    this.#options = { ...claim.options };
+    this.calls.setJoinOnEntry(claim.options.joinCallOnEntry);
   }
 
   get size(): number {
@@ -82,6 +122,87 @@ export class Room {
     this.members.set(participant.id, participant);
   }
 
+  /**
+   * Put back a member who held a seat before the server lost the room: it
+   * never gets ROOM_FULL for its own seat (a newcomer who took one meanwhile
+   * may leave the room over capacity until someone leaves).
+   */
+  restore(participant: Participant): void {
+    if (this.members.has(participant.id)) {
+      throw new AppError(ErrorCode.ALREADY_IN_ROOM, 'participant is already in this room');
+    }
+    this.members.set(participant.id, participant);
+  }
+
+  /** The member's socket dropped: seat and call place held. Null if `socketId` is not its socket. */
+  markReconnecting(id: PeerId, socketId: string): Participant | null {
+    const p = this.members.get(id);
+    if (!p || p.socketId !== socketId) return null;
+    if (nextParticipantState(p.connection, 'drop') === null) return null;
+    p.socketId = null;
+    p.connection = 'reconnecting';
+    return p;
+  }
+
+  /** The member is back on `socketId`; returns the socket it had if that one still counted as live. */
+  reconnect(id: PeerId, socketId: string, media: MediaState | undefined): string | null {
+    const p = this.members.get(id);
+    if (!p || nextParticipantState(p.connection, 'resume') === null) {
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+    }
+    const previous = p.socketId !== null && p.socketId !== socketId ? p.socketId : null;
+    p.socketId = socketId;
+    p.connection = 'connected';
+    p.closing = false;
+    if (media) p.media = { audio: media.audio, video: media.video, screen: media.screen };
+    return previous;
+  }
+
+  /** What this member's resume token records (its call: one it takes part in). */
+  sessionRecord(id: PeerId): SessionRecord {
+    const p = this.members.get(id);
+    if (!p) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in this room');
+    return {
+      room: this.id,
+      peer: p.id,
+      name: p.name,
+      joinedAt: p.joinedAt,
+      roomClaim: this.claim(),
+      call: this.callClaim(id),
+    };
+  }
+
+  /**
+   * Members whose resume token names another call (or other call members)
+   * than they now have, marked as up to date: each needs a fresh token.
+   */
+  takeStaleSessions(): { peer: PeerId; socketId: string }[] {
+    const out: { peer: PeerId; socketId: string }[] = [];
+    for (const p of this.members.values()) {
+      const key = callKey(this.callClaim(p.id));
+      if (key === p.tokenCallKey) continue;
+      p.tokenCallKey = key;
+      if (p.socketId !== null) out.push({ peer: p.id, socketId: p.socketId });
+    }
+    return out;
+  }
+
+  /** Note that `id` was just issued a token for its current call. */
+  markSessionIssued(id: PeerId): void {
+    const p = this.members.get(id);
+    if (p) p.tokenCallKey = callKey(this.callClaim(id));
+  }
+
+  private callClaim(id: PeerId): CallClaim | null {
+    const call = this.calls.current();
+    if (!call?.isParticipant(id)) return null;
+    const members = call.info().participants.map((m) => {
+      const p = this.members.get(m);
+      return { id: m, name: p?.name ?? '?', joinedAt: p?.joinedAt ?? 0 };
+    });
+    return { id: call.id, initiator: call.initiator, createdAt: call.createdAt, members };
+  }
+
   remove(id: PeerId): Participant | undefined {
     const p = this.members.get(id);
     this.members.delete(id);
@@ -102,14 +223,19 @@ export class Room {
     return out;
   }
 
-  /** Socket ids of the given participants that are still here. */
+  /** Socket ids of the given participants that are still here and connected. */
   addresses(ids: Iterable<PeerId>): string[] {
     const out: string[] = [];
     for (const id of ids) {
       const p = this.members.get(id);
-      if (p) out.push(p.socketId);
+      if (p?.socketId) out.push(p.socketId);
     }
     return out;
+  }
+
+  /** Members, in join order. */
+  participants(): Participant[] {
+    return [...this.members.values()];
   }
 
   status(): RoomStatus {
@@ -119,7 +245,7 @@ export class Room {
       participants: this.size,
       capacity: this.capacity,
       full: this.isFull(),
-      options: { ...this.options },
+      options: { ...this.#options },
     };
   }
 
@@ -127,4 +253,9 @@ export class Room {
   static absent(id: RoomId, capacity: number): RoomStatus {
     return { room: id, exists: false, participants: 0, capacity, full: false, options: null };
   }
+}
+
+/** Call id and members of a claim, to compare the call two tokens name. */
+export function callKey(call: CallClaim | null): string {
+  return call === null ? '' : `${call.id}:${call.members.map((m) => m.id).join(',')}`;
 }

@@ -30,13 +30,21 @@ describe('RoomRegistry', () => {
     expect(await rooms.check(room)).toMatchObject({ exists: false, participants: 0, capacity: 3 });
     const a = await rooms.join(room, { name: 'Ann', media, socketId: 's1' });
     expect(a).toEqual({
-      self: { id: 'p1', name: 'Ann', media, joinedAt: 42 },
+      self: { id: 'p1', name: 'Ann', media, joinedAt: 42, connection: 'connected' },
       peers: [],
       capacity: 3,
       options: { joinCallOnEntry: false },
       call: null,
       chat: [],
       callEffect: null,
+      session: {
+        room,
+        peer: 'p1',
+        name: 'Ann',
+        joinedAt: 42,
+        roomClaim: { createdAt: 42, createdBy: 'p1', options: { joinCallOnEntry: false } },
+        call: null,
+      },
     });
     const b = await rooms.join(room, { name: 'Bob', media, socketId: 's2' });
     expect(b.peers.map((p) => p.id)).toEqual(['p1']);

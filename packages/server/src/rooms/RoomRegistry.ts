@@ -14,9 +14,12 @@ import {
 import { resolveCallEffect, type CallEffect } from '../calls/CallEffect.js';
 import { AppError } from '../errors.js';
 import { newCallId, newPeerId } from '../ids.js';
+import { Call } from '../calls/Call.js';
+import type { ResumeClaims, SessionRecord } from '../session/ResumeTokens.js';
 import type { StateCounts, StateStore } from '../state/StateStore.js';
 import { peerInfo, type Participant } from './Participant.js';
-import { Room } from './Room.js';
+import { nextParticipantState } from './participantState.js';
+import { callKey, Room } from './Room.js';
 
 export interface JoinInput {
   readonly name: string;
@@ -38,6 +41,39 @@ export interface JoinOutcome {
   readonly chat: ChatMessage[];
   /** The call change this entry caused (joinCallOnEntry rooms), to publish. */
   readonly callEffect: CallEffect | null;
+  /** For the joiner's resume token. */
+  readonly session: SessionRecord;
+}
+
+export interface ResumeInput {
+  /** Verified claims of the member's resume token. */
+  readonly claims: ResumeClaims;
+  readonly socketId: string;
+  readonly media?: MediaState | undefined;
+}
+
+export interface ResumeOutcome extends Omit<JoinOutcome, 'callEffect'> {
+  /** The room (or this member) had been lost by the server and was rebuilt from the token. */
+  readonly restored: boolean;
+  /**
+   * 'reconnected': the room knew the member (its socket had dropped);
+   * 'returned': a restarted server did not, so the others see it join.
+   */
+  readonly kind: 'reconnected' | 'returned';
+  /** The member's former socket if the server still counted it as live (replaced now). */
+  readonly replacedSocket: string | null;
+  /** Members held as placeholders for a rebuilt call: each must resume within the grace. */
+  readonly placeholders: PeerId[];
+  /** The call change the return caused (a rebuilt call, or a seat given back), to publish. */
+  readonly callEffect: CallEffect | null;
+  /** The media state before the resume, to tell whether the others need peer:updated. */
+  readonly mediaChanged: boolean;
+}
+
+export interface DropOutcome {
+  readonly self: PeerInfo;
+  /** Said session:closing before the drop (the short grace applies). */
+  readonly closing: boolean;
 }
 
 export interface LeaveOutcome {
@@ -56,6 +92,8 @@ export interface RoomRegistryOptions {
 }
 
 const DEFAULT_OPTIONS: RoomOptions = { joinCallOnEntry: false };
+/** Media state of a member who did not say: not sending anything yet. */
+const NO_MEDIA: MediaState = { audio: false, video: false, screen: null };
 
 /**
  * Room membership: create on first join, delete when the last one leaves.
@@ -96,6 +134,10 @@ export class RoomRegistry {
       media: { audio: input.media.audio, video: input.media.video, screen: input.media.screen },
       joinedAt: this.now(),
       socketId: input.socketId,
+      connection: 'connected',
+      closing: false,
+      tokenCallKey: '',
+      claimedCall: null,
     };
     return this.store.update(id, (existing) => {
       const room =
@@ -106,9 +148,13 @@ export class RoomRegistry {
           options: {
             joinCallOnEntry: input.options?.joinCallOnEntry ?? DEFAULT_OPTIONS.joinCallOnEntry,
           },
+          createdBy: participant.id,
+          createdAt: participant.joinedAt,
         });
       room.add(participant);
       const entered = room.calls.enter(id, participant.id, this.newCallId, participant.joinedAt);
+      const callEffect = entered && resolveCallEffect(room, entered);
+      room.markSessionIssued(participant.id);
       return {
         room,
         result: {
@@ -118,10 +164,208 @@ export class RoomRegistry {
           options: { ...room.options },
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
-          callEffect: entered && resolveCallEffect(room, entered),
+          callEffect,
+          session: room.sessionRecord(participant.id),
         },
       };
     });
+  }
+
+  /**
+   * A member's socket dropped without a leave: it keeps its seat and its
+   * place in the call, as 'reconnecting'. Null when that socket no longer
+   * counts for the member (it resumed on another one, or is gone).
+   */
+  drop(id: RoomId, peer: PeerId, socketId: string): Promise<DropOutcome | null> {
+    return this.store.update(id, (room) => {
+      const p = room?.markReconnecting(peer, socketId) ?? null;
+      if (!room || !p) return { room: room ?? null, result: null };
+      return { room, result: { self: peerInfo(p), closing: p.closing } };
+    });
+  }
+
+  /** The member's page is going away (pagehide): a drop now gets the short grace. */
+  setClosing(id: RoomId, peer: PeerId): Promise<void> {
+    return this.store.update(id, (room) => {
+      const p = room?.get(peer);
+      if (!room || !p) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      p.closing = true;
+      return { room, result: undefined };
+    });
+  }
+
+  /**
+   * The grace of a dropped member ran out: it leaves (reason
+   * 'disconnected'). Null if it resumed meanwhile or is gone already.
+   */
+  expire(id: RoomId, peer: PeerId): Promise<LeaveOutcome | null> {
+    return this.store.update(id, (room) => {
+      const p = room?.get(peer);
+      if (!room || !p || nextParticipantState(p.connection, 'expire') === null) {
+        return { room: room ?? null, result: null };
+      }
+      const outcome = room.calls.depart(peer, 'disconnected');
+      room.remove(peer);
+      const call = outcome && resolveCallEffect(room, outcome);
+      return { room: room.isEmpty() ? null : room, result: { self: peerInfo(p), call } };
+    });
+  }
+
+  /** A fresh token's record for a member. */
+  session(id: RoomId, peer: PeerId): Promise<SessionRecord> {
+    return this.store.update(id, (room) => {
+      if (!room?.has(peer)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      room.markSessionIssued(peer);
+      return { room, result: room.sessionRecord(peer) };
+    });
+  }
+
+  /**
+   * A member comes back with a verified resume token.
+   *
+   * - The room knows it (its socket dropped): it is bound to the new socket,
+   *   keeps its seat and its call, and the others see it 'connected' again.
+   * - The server lost the room or the member since the token was issued (the
+   *   token's epoch is older than the store's: a restart of the in-memory
+   *   store): the member is put back with its id and name, the room with the
+   *   settings the token records (a room someone created meanwhile adopts
+   *   them), and the call it was in, holding a seat for every other member
+   *   of that call until they resume too (placeholders, within the grace).
+   * - Otherwise the session ended (the member left, or its grace ran out):
+   *   SESSION_NOT_FOUND, and the client joins afresh.
+   */
+  resume(id: RoomId, input: ResumeInput): Promise<ResumeOutcome> {
+    const { claims } = input;
+    const lostSince = claims.epoch !== this.store.epoch;
+    return this.store.update(id, (existing) => {
+      const gone = () =>
+        new AppError(ErrorCode.SESSION_NOT_FOUND, 'that session has ended: join the room again');
+      let room = existing;
+      if (!room) {
+        if (!lostSince) throw gone();
+        room = new Room(id, {
+          capacity: this.capacity,
+          meshMax: this.meshMax,
+          options: claims.roomClaim.options,
+          createdBy: claims.roomClaim.createdBy,
+          createdAt: claims.roomClaim.createdAt,
+        });
+      } else if (lostSince) {
+        room.adoptClaim(claims.roomClaim);
+      }
+      let restored = existing === undefined;
+      const known = room.get(claims.peer);
+      const mediaBefore = known ? JSON.stringify(known.media) : '';
+      let replacedSocket: string | null = null;
+      let kind: ResumeOutcome['kind'] = 'reconnected';
+      if (known) {
+        replacedSocket = room.reconnect(claims.peer, input.socketId, input.media);
+      } else {
+        if (!lostSince) throw gone();
+        room.restore(this.returning(claims, input.socketId, input.media ?? NO_MEDIA, 'connected'));
+        restored = true;
+        kind = 'returned';
+      }
+      const self = room.get(claims.peer);
+      if (!self) throw gone();
+      if (lostSince) self.claimedCall = claims.call?.id ?? null;
+      const { effect, placeholders } = lostSince
+        ? this.restoreCall(room, claims)
+        : { effect: null, placeholders: [] };
+      room.markSessionIssued(claims.peer);
+      const callEffect = effect && resolveCallEffect(room, effect);
+      return {
+        room,
+        result: {
+          self: peerInfo(self),
+          peers: room.peers(self.id),
+          capacity: room.capacity,
+          options: { ...room.options },
+          call: room.calls.current()?.info() ?? null,
+          chat: room.chat.list(),
+          session: room.sessionRecord(self.id),
+          restored,
+          kind,
+          replacedSocket,
+          placeholders,
+          callEffect,
+          mediaChanged: known !== undefined && JSON.stringify(self.media) !== mediaBefore,
+        },
+      };
+    });
+  }
+
+  /**
+   * Rebuild (or rejoin) the call a returning member's token names. Members
+   * of it the room does not have yet are held as placeholders; members the
+   * room has are included only if their own token named the same call.
+   */
+  private restoreCall(
+    room: Room,
+    claims: ResumeClaims,
+  ): { effect: ReturnType<Call['restoreParticipant']> | null; placeholders: PeerId[] } {
+    const claim = claims.call;
+    if (!claim) return { effect: null, placeholders: [] };
+    const current = room.calls.current();
+    if (current) {
+      if (current.id !== claim.id || current.isParticipant(claims.peer)) {
+        return { effect: null, placeholders: [] };
+      }
+      return { effect: current.restoreParticipant(claims.peer), placeholders: [] };
+    }
+    const placeholders: PeerId[] = [];
+    const members: PeerId[] = [];
+    for (const m of claim.members) {
+      const present = room.get(m.id);
+      if (!present) {
+        if (members.length + 1 > this.meshMax) continue;
+        room.restore(
+          this.returning(
+            { ...claims, peer: m.id, name: m.name, joinedAt: m.joinedAt },
+            null,
+            NO_MEDIA,
+            'reconnecting',
+          ),
+        );
+        placeholders.push(m.id);
+        members.push(m.id);
+      } else if (m.id === claims.peer || present.claimedCall === claim.id) {
+        members.push(m.id);
+      }
+    }
+    if (members.length < 2) {
+      for (const p of placeholders) room.remove(p);
+      return { effect: null, placeholders: [] };
+    }
+    const call = Call.restored(claim.id, room.id, claim.initiator, members, claim.createdAt);
+    room.calls.restore(call);
+    return {
+      effect: {
+        call: call.info(),
+        over: false,
+        notices: [{ kind: 'updated', to: members.filter((m) => m !== claims.peer) }],
+      },
+      placeholders,
+    };
+  }
+
+  private returning(
+    claims: Pick<ResumeClaims, 'peer' | 'name' | 'joinedAt' | 'call'>,
+    socketId: string | null,
+    media: MediaState,
+    connection: Participant['connection'],
+  ): Participant {
+    return {
+      id: claims.peer,
+      name: claims.name,
+      media: { audio: media.audio, video: media.video, screen: media.screen },
+      joinedAt: claims.joinedAt,
+      socketId,
+      connection,
+      closing: false,
+      tokenCallKey: callKey(null),
+      claimedCall: claims.call?.id ?? null,
+    };
   }
 
   /** Remove `peer`; its part of the room's call ends with `reason`. */

@@ -26,9 +26,16 @@ export class Connection implements InboundConnection {
   }
 
   enqueue(task: () => Promise<void>): void {
-    this.tail = this.tail.then(task).catch((err: unknown) => {
-      // Tasks catch their own errors; this is the last line of defence.
-      this.ctx.log.error({ err }, 'signaling task failed');
-    });
+    const { lifecycle } = this.ctx;
+    lifecycle.inFlight += 1;
+    this.tail = this.tail
+      .then(task)
+      .catch((err: unknown) => {
+        // Tasks catch their own errors; this is the last line of defence.
+        this.ctx.log.error({ err }, 'signaling task failed');
+      })
+      .finally(() => {
+        lifecycle.inFlight -= 1;
+      });
   }
 }

@@ -43,6 +43,9 @@ export function publishCallEffect(
         break;
     }
   }
+  for (const { socketId, record } of effect.sessions) {
+    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.epoch));
+  }
   const everyone = ctx.io.to(roomChannel(room));
   (options.except === undefined ? everyone : everyone.except(options.except)).emit('room:call', {
     call: effect.over ? null : effect.call,

@@ -11,12 +11,14 @@ import { chatHandlers } from './handlers/chat.js';
 import { iceHandlers } from './handlers/ice.js';
 import { mediaHandlers } from './handlers/media.js';
 import { relayHandlers } from './handlers/relay.js';
-import { leaveRoom, roomHandlers } from './handlers/room.js';
+import { dropConnection, leaveRoom, roomHandlers } from './handlers/room.js';
+import { sessionHandlers } from './handlers/session.js';
 import type { HandlerMap, ParleyServer, SignalingContext } from './types.js';
 
 /** Every client event has exactly one handler (checked by the type). */
 export const handlers: HandlerMap = {
   ...roomHandlers,
+  ...sessionHandlers,
   ...mediaHandlers,
   ...iceHandlers,
   ...callHandlers,
@@ -65,10 +67,15 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
       );
     });
 
-    socket.on('disconnect', () => {
+    // A drop (transport closed, heartbeat lost, server shutting down) is not
+    // a leave: the member keeps seat and call for the grace period. A client
+    // that closes its socket on purpose has left.
+    socket.on('disconnect', (reason) => {
+      const deliberate = reason === 'client namespace disconnect';
       conn.enqueue(async () => {
         try {
-          await leaveRoom(conn.ctx, 'disconnected');
+          if (deliberate) await leaveRoom(conn.ctx, 'disconnected');
+          else await dropConnection(conn.ctx);
         } catch (err) {
           conn.ctx.log.error({ err }, 'clean-up after disconnect failed');
         }

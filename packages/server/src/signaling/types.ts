@@ -14,6 +14,9 @@ import type { RingTimers } from '../calls/RingTimers.js';
 import type { ChatService } from '../chat/ChatService.js';
 import type { Config } from '../config.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
+import type { Outbox } from '../session/Outbox.js';
+import type { ResumeTokens } from '../session/ResumeTokens.js';
+import type { SessionTimers } from '../session/SessionTimers.js';
 
 /**
  * Per-socket identity. Kept plain (no class instances, no promises) because a
@@ -48,6 +51,23 @@ export interface SignalingContext {
   readonly chat: ChatService;
   readonly ringTimers: RingTimers;
   readonly log: FastifyBaseLogger;
+  /** Resume tokens (signed with SESSION_SECRET). */
+  readonly tokens: ResumeTokens;
+  /** The state store's epoch (see StateStore.epoch), written into tokens. */
+  readonly epoch: string;
+  /** Grace timers of members whose connection dropped. */
+  readonly graceTimers: SessionTimers;
+  /** Relayed signals waiting for a reconnecting member. */
+  readonly outbox: Outbox;
+  readonly lifecycle: Lifecycle;
+}
+
+/** Whether the server still takes new sessions, and how much work is in flight. */
+export interface Lifecycle {
+  /** SIGTERM: no new joins or resumes (UNAVAILABLE); clients were told to reconnect. */
+  draining: boolean;
+  /** Inbound messages queued or being handled, over all connections. */
+  inFlight: number;
 }
 
 /** The context of one inbound message. */

@@ -1,4 +1,5 @@
 import type { RoomId } from '@parley/protocol';
+import { randomId } from '../ids.js';
 import type { Room } from '../rooms/Room.js';
 import type { RoomChange, StateCounts, StateStore } from './StateStore.js';
 
@@ -10,6 +11,8 @@ import type { RoomChange, StateCounts, StateStore } from './StateStore.js';
  */
 export class MemoryStateStore implements StateStore {
   private readonly rooms = new Map<RoomId, Room>();
+  /** A new one per process: a restart loses every room. */
+  readonly epoch = randomId();
 
   read<T>(id: RoomId, fn: (room: Room | undefined) => T): Promise<T> {
     try {

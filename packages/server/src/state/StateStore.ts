@@ -25,6 +25,13 @@ export interface StateCounts {
  * returned promise resolves, from the result.
  */
 export interface StateStore {
+  /**
+   * Changes whenever the store's state was lost (a new in-memory store on
+   * each start; a shared store keeps its epoch across node restarts). A
+   * resume token from an older epoch names a room the store may no longer
+   * have, so it may rebuild it; one from this epoch may not.
+   */
+  readonly epoch: string;
   /** Run `fn` on the current room (undefined if none). `fn` must not mutate it. */
   read<T>(id: RoomId, fn: (room: Room | undefined) => T): Promise<T>;
   /** Atomically change a room; a throw inside `fn` leaves the store unchanged. */

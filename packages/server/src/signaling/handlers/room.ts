@@ -1,31 +1,86 @@
-import { ErrorCode, type PeerLeftReason } from '@parley/protocol';
+import { ErrorCode, type PeerId, type PeerLeftReason, type RoomId } from '@parley/protocol';
 import { AppError } from '../../errors.js';
+import type { LeaveOutcome } from '../../rooms/RoomRegistry.js';
 import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
 import { membershipOf, requireJoined, roomChannel } from '../session.js';
-import type { HandlerMap, RequestContext } from '../types.js';
+import type { HandlerMap, RequestContext, SignalingContext } from '../types.js';
 
 /** Media state of a participant who joined without saying: not sending anything yet. */
 const NO_MEDIA = { audio: false, video: false, screen: null } as const;
 
+/** New sessions are refused while the server drains (SIGTERM). */
+export function refuseWhileDraining(ctx: SignalingContext): void {
+  if (ctx.lifecycle.draining) {
+    throw new AppError(ErrorCode.UNAVAILABLE, 'the server is shutting down: retry shortly', true);
+  }
+}
+
 /**
- * Remove the socket's participant from its room (explicit leave or
- * disconnect). Its part of the room's call ends first, then the room hears
- * `peer:left`, so a client sees the call change before the person
- * disappears.
- * Returns false if the socket had not joined.
+ * Tell the room that `peer` is gone: its part of the room's call ended
+ * first (so a client sees the call change before the person disappears),
+ * then `peer:left`. Whatever waited for it is dropped.
+ */
+export function announceDeparture(
+  ctx: SignalingContext,
+  room: RoomId,
+  peer: PeerId,
+  out: LeaveOutcome,
+  reason: PeerLeftReason,
+  exceptSocket?: string,
+): void {
+  ctx.graceTimers.cancel(room, peer);
+  ctx.outbox.discard(room, peer);
+  if (out.call) publishCallEffect(ctx, room, out.call);
+  const channel = ctx.io.to(roomChannel(room));
+  (exceptSocket === undefined ? channel : channel.except(exceptSocket)).emit('peer:left', {
+    id: peer,
+    reason,
+  });
+}
+
+/**
+ * Remove the socket's participant from its room at once (an explicit
+ * leave). Returns false if the socket had not joined.
  */
 export async function leaveRoom(ctx: RequestContext, reason: PeerLeftReason): Promise<boolean> {
   const m = membershipOf(ctx.socket);
   if (!m) return false;
   ctx.socket.data.peerId = null;
   ctx.socket.data.roomId = null;
-  const channel = roomChannel(m.roomId);
   const out = await ctx.rooms.leave(m.roomId, m.peerId, reason);
-  if (ctx.socket.connected) await ctx.socket.leave(channel);
-  if (out.call) publishCallEffect(ctx, m.roomId, out.call);
-  ctx.io.to(channel).except(ctx.socket.id).emit('peer:left', { id: m.peerId, reason });
+  if (ctx.socket.connected) await ctx.socket.leave(roomChannel(m.roomId));
+  announceDeparture(ctx, m.roomId, m.peerId, out, reason, ctx.socket.id);
   return true;
+}
+
+/**
+ * The socket dropped without a leave: its participant keeps seat and call
+ * as 'reconnecting' for the grace period (the short one when its page said
+ * it was going away), then leaves unless it resumed.
+ */
+export async function dropConnection(ctx: RequestContext): Promise<void> {
+  const m = membershipOf(ctx.socket);
+  if (!m) return;
+  ctx.socket.data.peerId = null;
+  ctx.socket.data.roomId = null;
+  const out = await ctx.rooms.drop(m.roomId, m.peerId, ctx.socket.id);
+  if (!out) return; // resumed on another socket meanwhile
+  const { resumeGraceMs, closedTabGraceMs } = ctx.config.session;
+  ctx.graceTimers.arm(m.roomId, m.peerId, out.closing ? closedTabGraceMs : resumeGraceMs);
+  ctx.io
+    .to(roomChannel(m.roomId))
+    .emit('peer:connection', { id: m.peerId, connection: 'reconnecting' });
+}
+
+/** A dropped member's grace ran out before it resumed: now it has left. */
+export async function expireSession(
+  ctx: SignalingContext,
+  room: RoomId,
+  peer: PeerId,
+): Promise<void> {
+  const out = await ctx.rooms.expire(room, peer);
+  if (out) announceDeparture(ctx, room, peer, out, 'disconnected');
 }
 
 export const roomHandlers = {
@@ -39,6 +94,7 @@ export const roomHandlers = {
         `already in room "${current.roomId}": leave it first`,
       );
     }
+    refuseWhileDraining(ctx);
     const joined = await ctx.rooms.join(p.room, {
       name: p.name,
       media: p.media ?? NO_MEDIA,
@@ -65,6 +121,7 @@ export const roomHandlers = {
       options: joined.options,
       call: joined.call,
       chat: joined.chat,
+      session: ctx.tokens.issue(joined.session, ctx.epoch),
     };
   },
 
