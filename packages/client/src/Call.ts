@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  type ClientMessage,
   type CallEndReason,
   type CallId,
   type CallInfo,
@@ -22,10 +23,18 @@ import { RemotePeerMedia } from './remoteMedia.js';
 import type { SignalingChannel } from './SignalingChannel.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
+/** Requests a call relays to its peers (held while signaling is down). */
+export type RelayRequest = 'signal:description' | 'signal:candidate';
+
 /** What a Call needs from the client that owns it. */
 export interface CallContext {
   readonly selfId: PeerId;
   readonly signaling: SignalingChannel;
+  /**
+   * Relay SDP/ICE to a peer through the server. While the signaling
+   * connection is down it waits and is sent once the session resumed.
+   */
+  relay<E extends RelayRequest>(event: E, payload: ClientMessage<E>): Promise<void>;
   readonly media: LocalMedia;
   /** Current info of a room member (media state changes over time). */
   peerInfo(id: PeerId): PeerInfo | undefined;
@@ -61,6 +70,8 @@ export type PeerSessionLike = Pick<
   | 'addScreen'
   | 'removeScreen'
   | 'setVideoCaps'
+  | 'networkChanged'
+  | 'restartIce'
 >;
 
 /** How the client learned that the call is active for us. */
@@ -193,6 +204,20 @@ export class Call extends TypedEmitter<CallEvents> {
     await this.#ctx.invite(this, peerId);
   }
 
+  /** Media flows to at least one peer (its connection is up). */
+  get mediaConnected(): boolean {
+    for (const s of this.#sessions.values()) if (s.state === 'connected') return true;
+    return false;
+  }
+
+  /**
+   * Restart ICE towards `peerId` (every peer when omitted): a "reconnect
+   * media" action. The SDK restarts by itself when a path fails.
+   */
+  restartIce(peerId?: PeerId): void {
+    for (const [id, s] of this.#sessions) if (peerId === undefined || id === peerId) s.restartIce();
+  }
+
   /** The server's view of the call (participants, invited, ...). */
   get info(): CallInfo {
     return this.#info;
@@ -298,6 +323,24 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#media.get(peer.id)?.setScreenId(peer.media.screen);
   }
 
+  /**
+   * @internal `peerId` came back without its peer connections (a page
+   * reload): replace ours to it by a fresh one that offers (it is the
+   * newcomer now).
+   */
+  handlePeerReloaded(peerId: PeerId): void {
+    if (this.ended || !this.#sessions.has(peerId)) return;
+    this.#closeSession(peerId);
+    this.#pendingSignals.delete(peerId);
+    this.#openSession(peerId, 'offerer');
+    this.#applyCaps();
+  }
+
+  /** @internal The network may have changed (signaling came back, the browser went online). */
+  networkChanged(): void {
+    for (const s of this.#sessions.values()) s.networkChanged();
+  }
+
   /** @internal Our screen share started: send it to everyone in the call. */
   addScreen(stream: MediaStream): void {
     for (const s of this.#sessions.values()) s.addScreen(stream);
@@ -347,7 +390,7 @@ export class Call extends TypedEmitter<CallEvents> {
   // ---------------------------------------------------------------------------
 
   #openSession(peerId: PeerId, role: 'offerer' | 'answerer'): void {
-    const { signaling } = this.#ctx;
+    const { relay } = this.#ctx;
     const callId = this.id;
     const sessionOptions: PeerSessionOptions = {
       selfId: this.#ctx.selfId,
@@ -357,12 +400,10 @@ export class Call extends TypedEmitter<CallEvents> {
       localStream: () => this.#ctx.media.stream,
       screenStream: () => this.#ctx.media.screenStream,
       signaler: {
-        description: async (description: SessionDescription) => {
-          await signaling.request('signal:description', { callId, to: peerId, description });
-        },
-        candidate: async (candidate: IceCandidate | null) => {
-          await signaling.request('signal:candidate', { callId, to: peerId, candidate });
-        },
+        description: (description: SessionDescription) =>
+          relay('signal:description', { callId, to: peerId, description }),
+        candidate: (candidate: IceCandidate | null) =>
+          relay('signal:candidate', { callId, to: peerId, candidate }),
       },
       refreshIceServers: () => this.#ctx.refreshIceServers(),
       ...(this.#ctx.timing ? { timing: this.#ctx.timing } : {}),

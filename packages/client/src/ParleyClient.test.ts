@@ -19,12 +19,14 @@ const BOB = {
   name: 'Bob',
   media: { audio: true, video: true, screen: null },
   joinedAt: 1,
+  connection: 'connected',
 } as PeerInfo;
 const CAROL = {
   id: 'carol',
   name: 'Carol',
   media: { audio: true, video: false, screen: null },
   joinedAt: 2,
+  connection: 'connected',
 } as PeerInfo;
 
 function ringing(id = 'call1'): CallInfo {
@@ -50,6 +52,14 @@ async function startFakeServer() {
   const received: Received[] = [];
   const sockets: ServerSocket[] = [];
   let joins = 0;
+  let resumes = 0;
+  /** Tokens handed out by room:join, by peer id. */
+  const tokens = new Map<string, string>();
+  const grant = (peer: string) => {
+    const token = `token-${peer}-${tokens.size + resumes}`;
+    tokens.set(peer, token);
+    return { token, expiresAt: Date.now() + 3_600_000, graceMs: 15_000 };
+  };
   /** Runs inside room:join before the ack (to send events that overtake it). */
   const hooks: {
     beforeJoinAck?: (socket: ServerSocket) => void;
@@ -57,33 +67,50 @@ async function startFakeServer() {
     answers?: Record<string, (payload: Record<string, unknown>) => unknown>;
     joinCall?: CallInfo;
     joinChat?: unknown[];
+    /** What session:resume answers (default: the room as joined, not restored). */
+    resume?: (payload: Record<string, unknown>) => unknown;
   } = {};
   io.on('connection', (socket) => {
     sockets.push(socket);
     socket.onAny((event: string, payload: Record<string, unknown>, ack: (r: unknown) => void) => {
       received.push({ event, payload });
+      const roomState = (selfId: string, name: unknown, media: unknown) => ({
+        room: payload['room'],
+        self: {
+          id: selfId,
+          name,
+          media: media ?? { audio: false, video: false },
+          joinedAt: 10,
+          connection: 'connected',
+        },
+        peers: [BOB],
+        capacity: 6,
+        ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
+        options: { joinCallOnEntry: payload['options'] !== undefined },
+        call: hooks.joinCall ?? null,
+        chat: hooks.joinChat ?? [],
+        session: grant(selfId),
+      });
       switch (event) {
         case 'room:join': {
           joins += 1;
           hooks.beforeJoinAck?.(socket);
-          ack({
-            ok: true,
-            data: {
-              room: payload['room'],
-              self: {
-                id: `self${joins}`,
-                name: payload['name'],
-                media: payload['media'] ?? { audio: false, video: false },
-                joinedAt: 10,
-              },
-              peers: [BOB],
-              capacity: 6,
-              ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
-              options: { joinCallOnEntry: payload['options'] !== undefined },
-              call: hooks.joinCall ?? null,
-              chat: hooks.joinChat ?? [],
-            },
-          });
+          ack({ ok: true, data: roomState(`self${joins}`, payload['name'], payload['media']) });
+          break;
+        }
+        case 'session:resume': {
+          resumes += 1;
+          const peer = String(payload['peer']);
+          if (hooks.resume) {
+            ack(hooks.resume(payload));
+          } else if (tokens.get(peer) !== payload['token']) {
+            ack({ ok: false, error: { code: 'RESUME_TOKEN_INVALID', message: 'bad token' } });
+          } else {
+            ack({
+              ok: true,
+              data: { ...roomState(peer, 'Alice', payload['media']), restored: false },
+            });
+          }
           break;
         }
         case 'room:check':
@@ -121,6 +148,7 @@ async function startFakeServer() {
       return s;
     },
     joins: () => joins,
+    resumes: () => resumes,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
 }
@@ -279,32 +307,98 @@ describe('ParleyClient (scripted signaling server)', () => {
     await expect(call.cancel()).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
-  it('a dropped connection ends the call, leaves the room, then rejoins it by itself', async () => {
+  it('a dropped connection keeps room and call, then resumes as the same participant', async () => {
     const first = await client.join('team-42', 'Alice');
+    server.hooks.joinCall = ringing();
     const incoming = nextEvent(client, ClientEvent.IncomingCall);
     server.socket().emit('call:incoming', { call: ringing(), from: BOB });
     const [call] = await incoming;
-    const callEnded = new Promise((resolve) => call.once(CallEvent.Ended, resolve));
+    const roomChanges: unknown[] = [];
+    client.on(ClientEvent.RoomChanged, (room) => roomChanges.push(room));
+    const left: unknown[] = [];
+    client.on(ClientEvent.PeerLeft, (peer) => left.push(peer));
 
-    const lost = nextEvent(client, ClientEvent.RoomChanged, (room) => room === null);
+    const sessionStates: string[] = [];
+    client.on(ClientEvent.SessionStateChanged, (state) => sessionStates.push(state));
     const reconnecting = nextEvent(
       client,
       ClientEvent.ConnectionStateChanged,
       (s) => s === 'reconnecting',
     );
-    const rejoined = nextEvent(client, ClientEvent.RoomChanged, (room) => room !== null);
+    const resumed = nextEvent(client, ClientEvent.SessionStateChanged, (s) => s === 'joined');
     server.socket().conn.close();
 
     await reconnecting;
-    await lost;
-    expect(await callEnded).toBe('disconnected');
+    expect(client.sessionState).toBe('reconnecting');
+    expect(client.room).toBe('team-42');
+    expect(client.call).toBe(call);
+    await resumed;
+    expect(sessionStates).toEqual(['reconnecting', 'joined']);
+    expect(server.joins()).toBe(1);
+    expect(server.resumes()).toBe(1);
+    const resume = server.received.find((r) => r.event === 'session:resume');
+    expect(resume?.payload).toMatchObject({ room: 'team-42', peer: first.self.id });
+    expect(client.self?.id).toBe(first.self.id);
+    expect(call.ended).toBe(false);
+    expect(call.state).toBe('ringing-in');
+    expect(roomChanges).toEqual([]);
+    expect(left).toEqual([]);
+    expect([...client.participants.keys()]).toEqual(['bob']);
+  });
+
+  it('when the session cannot be resumed, the call ends and the room is joined afresh', async () => {
+    const first = await client.join('team-42', 'Alice');
+    server.hooks.resume = () => ({
+      ok: false,
+      error: { code: 'SESSION_NOT_FOUND', message: 'gone' },
+    });
+    const rejoined = nextEvent(
+      client,
+      ClientEvent.RoomChanged,
+      (room, self) => room !== null && self?.id !== first.self.id,
+    );
+    server.socket().conn.close();
+    const joinedAgain = nextEvent(client, ClientEvent.SessionStateChanged, (s) => s === 'joined');
     const [room, self] = await rejoined;
     expect(room).toBe('team-42');
     expect(self?.name).toBe('Alice');
-    expect(self?.id).not.toBe(first.self.id);
-    expect(client.connectionState).toBe('connected');
     expect(server.joins()).toBe(2);
-    expect([...client.participants.keys()]).toEqual(['bob']);
+    await joinedAgain;
+    expect(client.sessionState).toBe('joined');
+  });
+
+  it('a chat line sent while the connection is down is sent once the session resumed', async () => {
+    await client.join('team-42', 'Alice');
+    server.hooks.answers = {
+      'chat:send': (p) => ({
+        ok: true,
+        data: {
+          message: {
+            id: `m-${String(p['nonce'])}`,
+            from: 'self1',
+            name: 'Alice',
+            text: p['text'],
+            sentAt: 1,
+          },
+        },
+      }),
+    };
+    const reconnecting = nextEvent(
+      client,
+      ClientEvent.ConnectionStateChanged,
+      (s) => s === 'reconnecting',
+    );
+    server.socket().conn.close();
+    await reconnecting;
+    const sent = client.sendChat('still there?');
+    const message = await sent;
+    expect(message.text).toBe('still there?');
+    const sends = server.received.filter((r) => r.event === 'chat:send');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]?.payload['nonce']).toMatch(/^[0-9a-f]{24}$/);
+    const resumeAt = server.received.findIndex((r) => r.event === 'session:resume');
+    expect(server.received.findIndex((r) => r.event === 'chat:send')).toBeGreaterThan(resumeAt);
+    expect(client.chat.filter((m) => m.text === 'still there?')).toHaveLength(1);
   });
 
   it('after leave(), a reconnect does not rejoin', async () => {
@@ -415,7 +509,7 @@ describe('ParleyClient (scripted signaling server)', () => {
     client.on(ClientEvent.ChatMessage, (m) => got.push(`${m.name}:${m.text}`));
     const sent = await client.sendChat('  <b>hello</b>  ');
     expect(sent.text).toBe('<b>hello</b>'); // trimmed before sending, plain text
-    expect(server.received.find((r) => r.event === 'chat:send')?.payload).toEqual({
+    expect(server.received.find((r) => r.event === 'chat:send')?.payload).toMatchObject({
       text: '<b>hello</b>',
     });
     // A duplicate (same id) is not a second message.

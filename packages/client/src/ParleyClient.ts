@@ -1,5 +1,7 @@
 import {
   ErrorCode,
+  type AckData,
+  type ClientMessage,
   type CallEndReason,
   type CallId,
   type CallInfo,
@@ -10,17 +12,22 @@ import {
   type PeerId,
   type PeerInfo,
   type RoomId,
+  type ResumeResult,
   type RoomOptions,
   type RoomStatus,
   type ServerMessage,
+  type SessionGrant,
   Limits,
 } from '@parley/protocol';
-import { Call, type CallContext } from './Call.js';
-import { isParleyError, ParleyError, toParleyError } from './errors.js';
+import { Call, type CallContext, type RelayRequest } from './Call.js';
+import { ClientErrorCode, isParleyError, ParleyError, toParleyError } from './errors.js';
 import { ClientEvent, type ClientEvents, type ConnectionState } from './events.js';
 import { LocalMedia } from './LocalMedia.js';
 import type { RecoveryTiming } from './negotiation.js';
 import { runNetworkTest, toRtcIceServers, type NetworkTestResult } from './networkTest.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy.js';
+import { SessionStateMachine, type SessionState } from './SessionStateMachine.js';
+import { defaultSessionStore, type SessionStore, type StoredSession } from './sessionStore.js';
 import { SignalingChannel, wireErrorCode } from './SignalingChannel.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
@@ -35,8 +42,19 @@ export interface ParleyClientOptions {
   requestTimeoutMs?: number | undefined;
   /** How long one connection attempt may take. */
   connectTimeoutMs?: number | undefined;
-  /** Rejoin the same room with the same name after the connection came back (default true). */
+  /**
+   * After the connection came back and the session could not be resumed
+   * (its grace ran out), join the same room again as a new participant
+   * (default true).
+   */
   autoRejoin?: boolean | undefined;
+  /** When to retry a dropped signaling connection and when to give up. */
+  reconnectPolicy?: ReconnectPolicy | undefined;
+  /**
+   * Where resume tokens survive a page reload (default: sessionStorage; null
+   * keeps nothing, so a reload joins as a new participant).
+   */
+  sessionStore?: SessionStore | null | undefined;
   /** ICE recovery timers (tests may shorten them). */
   recoveryTiming?: Partial<RecoveryTiming> | undefined;
   /**
@@ -65,11 +83,16 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   autoRejoin: boolean;
+  reconnectPolicy: ReconnectPolicy;
+  sessionStore: SessionStore | null;
   recoveryTiming: Partial<RecoveryTiming> | undefined;
   videoConstraints: MediaTrackConstraints;
 }
 
-export const DEFAULT_CLIENT_OPTIONS: Omit<ResolvedClientOptions, 'url'> = {
+export const DEFAULT_CLIENT_OPTIONS: Omit<
+  ResolvedClientOptions,
+  'url' | 'reconnectPolicy' | 'sessionStore'
+> = {
   iceTransportPolicy: 'all',
   ringTimeoutMs: undefined,
   requestTimeoutMs: 10_000,
@@ -87,8 +110,30 @@ export const DEFAULT_CLIENT_OPTIONS: Omit<ResolvedClientOptions, 'url'> = {
 const ICE_REFRESH_MARGIN_MS = 60_000;
 /** Retry delay after a failed background credential refresh. */
 const ICE_REFRESH_RETRY_MS = 10_000;
+/** Renew the resume token this long before it expires. */
+const SESSION_RENEW_MARGIN_MS = 5 * 60_000;
+/** Retry a resume the server could not serve yet (UNAVAILABLE: it is shutting down). */
+const RESUME_RETRY_MS = 500;
+/** Signals and chat held while signaling is down, sent after the resume. */
+const MAX_HELD_REQUESTS = 512;
 
-type RoomEvent = 'peer:joined' | 'peer:left' | 'peer:updated' | 'room:call' | 'chat:message';
+/** Refusals after which a session cannot be resumed: join afresh instead. */
+const SESSION_OVER: readonly string[] = [
+  ErrorCode.SESSION_NOT_FOUND,
+  ErrorCode.RESUME_TOKEN_INVALID,
+  ErrorCode.RESUME_TOKEN_EXPIRED,
+  ErrorCode.RESUME_TOKEN_MISMATCH,
+];
+
+type RoomEvent =
+  'peer:joined' | 'peer:left' | 'peer:updated' | 'peer:connection' | 'room:call' | 'chat:message';
+
+/** A random id for a chat message (idempotent retries). */
+function randomNonce(): string {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 type CallScopedEvent = 'call:updated' | 'call:ended' | 'signal:description' | 'signal:candidate';
 
 function defaultUrl(): string {
@@ -117,6 +162,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Where to return after a reconnect (cleared by leave()/disconnect()). */
   #rejoinTarget: { room: RoomId; name: string; options: JoinOptions | undefined } | null = null;
+  readonly #session = new SessionStateMachine();
+  /** The current resume token (join result, then session:token / session:renew). */
+  #grant: SessionGrant | null = null;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Requests held while signaling is down, sent in order once the session resumed. */
+  #held: { run: () => void; drop: () => void }[] = [];
+  /** Waiters for the session to be 'joined' again. */
+  #resumeWaiters = new Set<(ok: boolean) => void>();
   /** Room events that arrive while our join is in flight, applied after its ack. */
   #joinBuffer: (() => void)[] | null = null;
   /**
@@ -134,11 +187,19 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const given = Object.fromEntries(
       Object.entries(options).filter(([, v]) => v !== undefined),
     ) as Partial<ResolvedClientOptions>;
-    this.options = Object.freeze({ ...DEFAULT_CLIENT_OPTIONS, ...given, url });
+    this.options = Object.freeze({
+      ...DEFAULT_CLIENT_OPTIONS,
+      reconnectPolicy: new DefaultReconnectPolicy(),
+      sessionStore: options.sessionStore === null ? null : defaultSessionStore(),
+      ...given,
+      url,
+    });
     this.#signaling = new SignalingChannel({
       url,
       requestTimeoutMs: this.options.requestTimeoutMs,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      reconnectPolicy: this.options.reconnectPolicy,
+      mediaConnected: () => this.#liveCall()?.mediaConnected ?? false,
     });
     this.media = new LocalMedia(
       {
@@ -152,10 +213,32 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       { videoConstraints: this.options.videoConstraints },
     );
     this.#wireSignaling();
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+      // A reload resumes within the server's short grace; a closed tab is seen gone after it.
+      window.addEventListener('pagehide', () => {
+        if (this.#room !== null) this.#signaling.notify('session:closing', {});
+      });
+      window.addEventListener('online', () => this.#liveCall()?.networkChanged());
+    }
   }
 
   get connectionState(): ConnectionState {
     return this.#signaling.state;
+  }
+
+  /** Our place in the room: idle, joining, joined, reconnecting (kept), lost. */
+  get sessionState(): SessionState {
+    return this.#session.state;
+  }
+
+  /** Whether join(room) would resume a session this tab had (a page reload). */
+  hasStoredSession(room: string): boolean {
+    return this.options.sessionStore?.load(room) != null;
+  }
+
+  /** The display name of the stored session for `room`, if any (to skip the lobby on reload). */
+  storedSessionName(room: string): string | null {
+    return this.options.sessionStore?.load(room)?.name ?? null;
   }
 
   get self(): PeerInfo | null {
@@ -201,10 +284,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.#signaling.connect();
   }
 
-  /** Close the connection for good: the call ends ('disconnected'), no rejoin. */
+  /** Close the connection for good: the call ends ('disconnected'), no rejoin, no resume. */
   disconnect(): void {
     this.#rejoinTarget = null;
+    this.#forgetSession();
     this.#dropRoom('disconnected');
+    this.#setSession('idle');
     this.#signaling.disconnect();
   }
 
@@ -220,16 +305,38 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if (this.#room !== null || this.#joinBuffer !== null) {
       throw new ParleyError(ErrorCode.ALREADY_IN_ROOM, 'Leave the current room first');
     }
-    const result = await this.#join(room, name, options);
-    this.#rejoinTarget = { room: result.room, name, options };
-    return result;
+    this.#setSession('joining');
+    try {
+      // This tab was in the room before (a reload): come back as the same participant.
+      const stored = this.options.sessionStore?.load(room) ?? null;
+      const resumed = stored ? await this.#resumeStored(room, stored) : null;
+      const result = resumed ?? (await this.#join(room, name, options));
+      this.#rejoinTarget = { room: result.room, name: resumed ? result.self.name : name, options };
+      this.#setSession('joined');
+      return result;
+    } catch (err) {
+      this.#setSession('idle');
+      throw err;
+    }
+  }
+
+  /** After 'lost': connect again and rejoin (resuming if the server still holds our seat). */
+  async retry(): Promise<JoinResult> {
+    const target = this.#rejoinTarget;
+    if (!target) throw new ParleyError(ErrorCode.NOT_IN_ROOM, 'Nothing to retry: join a room');
+    if (this.#session.state === 'reconnecting') this.#setSession('lost');
+    this.#dropRoom('disconnected');
+    await this.connect();
+    return this.join(target.room, target.name, target.options);
   }
 
   /** Leave the room (the current call ends with 'left'). */
   async leave(): Promise<void> {
     this.#rejoinTarget = null;
     const wasJoined = this.#room !== null;
+    this.#forgetSession();
     this.#dropRoom('left');
+    this.#setSession('idle');
     if (!wasJoined || !this.#signaling.connected) return;
     try {
       await this.#signaling.request('room:leave', {});
@@ -325,7 +432,17 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
    */
   async sendChat(text: string): Promise<ChatMessage> {
     this.#requireJoined();
-    const { message } = await this.#signaling.request('chat:send', { text });
+    // One nonce per message: a retry after a drop is stored and shown once.
+    const nonce = randomNonce();
+    let message: ChatMessage;
+    try {
+      ({ message } = await this.#requestInSession('chat:send', { text, nonce }));
+    } catch (err) {
+      if (!isParleyError(err, ClientErrorCode.NOT_CONNECTED)) throw err;
+      // The connection dropped before the answer: once resumed, send it again.
+      if (!(await this.#whenJoined())) throw err;
+      ({ message } = await this.#signaling.request('chat:send', { text, nonce }));
+    }
     this.#addChat(message);
     return message;
   }
@@ -374,6 +491,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#roomOptions = result.options;
     this.#chat = result.chat.slice(-Limits.CHAT_HISTORY_MAX);
     this.#setIceConfig(result.ice);
+    this.#setGrant(result.session);
     this.safeEmit(ClientEvent.RoomChanged, result.room, result.self);
     this.#setRoomCall(result.call);
     // A join-on-entry room puts us straight into its call: we are the newcomer.
@@ -393,6 +511,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
   /** Forget the room locally: the call ends with `reason`, timers stop. */
   #dropRoom(reason: CallEndReason): void {
+    this.#releaseHeld();
     this.#call?.endLocally(reason);
     this.#joinBuffer = null;
     this.#roomOptions = null;
@@ -408,18 +527,272 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if (wasJoined) this.safeEmit(ClientEvent.RoomChanged, null, null);
   }
 
-  /** After Socket.IO reconnected: rejoin (the ack brings fresh ICE credentials). */
+  /**
+   * After the signaling connection came back: resume as the same participant
+   * (room, call and peer connections were kept meanwhile). If the session is
+   * over (grace ran out), join the room again as a new participant.
+   */
+  async #onReconnected(): Promise<void> {
+    const room = this.#room;
+    const self = this.#self;
+    const grant = this.#grant;
+    if (room === null || self === null || grant === null) {
+      await this.#rejoin();
+      return;
+    }
+    try {
+      const result = await this.#resumeRequest(room, self.id, grant, false);
+      this.#applyResume(result, false);
+      this.#setSession('joined');
+      this.#flushHeld();
+    } catch (err) {
+      const e = toParleyError(err);
+      if (e.code === ErrorCode.UNAVAILABLE) {
+        // The server is shutting down: its close brings the next reconnect, or retry here.
+        setTimeout(() => {
+          if (this.#signaling.connected && this.#session.state === 'reconnecting') {
+            void this.#onReconnected();
+          }
+        }, RESUME_RETRY_MS);
+        return;
+      }
+      if (
+        e.code === ClientErrorCode.NOT_CONNECTED ||
+        e.code === ClientErrorCode.SIGNALING_TIMEOUT
+      ) {
+        return; // dropped again: the next reconnect resumes
+      }
+      // The session is over: the call with it. Join again as someone new.
+      this.#forgetSession();
+      this.#dropRoom('disconnected');
+      this.#setSession('lost');
+      if (SESSION_OVER.includes(e.code)) await this.#rejoin();
+      else this.safeEmit(ClientEvent.Error, e);
+    }
+  }
+
+  /** A fresh join of the room we were in, after the old session could not be resumed. */
   async #rejoin(): Promise<void> {
     const target = this.#rejoinTarget;
     if (!target || !this.options.autoRejoin || this.#room !== null) return;
+    this.#setSession('joining');
     try {
       await this.#join(target.room, target.name, target.options);
+      this.#setSession('joined');
     } catch (err) {
       const e = toParleyError(err);
+      this.#setSession('lost');
       // Lost again: the next reconnect retries. Anything else is final.
       if (e.code !== 'NOT_CONNECTED' && e.code !== 'SIGNALING_TIMEOUT') this.#rejoinTarget = null;
       this.safeEmit(ClientEvent.Error, e);
     }
+  }
+
+  /** A page reload: resume the stored session; null when it cannot be (join afresh then). */
+  async #resumeStored(room: string, stored: StoredSession): Promise<JoinResult | null> {
+    let result: ResumeResult;
+    this.#pendingInvites += 1; // offers from the others may arrive before the answer
+    this.#joinBuffer = [];
+    try {
+      result = await this.#resumeRequest(room, stored.peer, stored.grant, true);
+    } catch (err) {
+      this.#joinBuffer = null;
+      this.#endPending(null);
+      if (isParleyError(err) && SESSION_OVER.includes(err.code)) {
+        this.options.sessionStore?.clear(room);
+        return null;
+      }
+      throw err;
+    }
+    const early = this.#endPending(result.call?.id ?? null);
+    const buffered = this.#joinBuffer;
+    this.#joinBuffer = null;
+    this.#applyResume(result, true);
+    for (const replay of early) replay();
+    for (const apply of buffered) apply();
+    return result;
+  }
+
+  #resumeRequest(
+    room: string,
+    peer: PeerId,
+    grant: SessionGrant,
+    reloaded: boolean,
+  ): Promise<ResumeResult> {
+    return this.#signaling.request('session:resume', {
+      room,
+      peer,
+      token: grant.token,
+      media: this.media.state,
+      ...(reloaded ? { reloaded: true } : {}),
+    });
+  }
+
+  /**
+   * Bring the local view in step with the room as it is after a resume: who
+   * is there (only real changes are announced: no duplicates, no flicker),
+   * chat lines we missed (each once), and the call. With `reloaded` we have
+   * no peer connections: we join the call as a newcomer and the others
+   * connect to us anew.
+   */
+  #applyResume(result: ResumeResult, reloaded: boolean): void {
+    const wasInRoom = this.#room !== null;
+    this.#self = result.self;
+    this.#room = result.room;
+    this.#roomOptions = result.options;
+    this.#setIceConfig(result.ice);
+    this.#setGrant(result.session);
+    if (!wasInRoom) {
+      this.#chat = [];
+      this.safeEmit(ClientEvent.RoomChanged, result.room, result.self);
+    }
+    const next = new Map(result.peers.map((p) => [p.id, p]));
+    for (const [id, old] of [...this.#participants]) {
+      if (next.has(id)) continue;
+      this.#participants.delete(id);
+      this.safeEmit(ClientEvent.PeerLeft, old, 'disconnected');
+    }
+    for (const [id, peer] of next) this.#upsertPeer(id, peer);
+    for (const message of result.chat) this.#addChat(message);
+    this.#setRoomCall(result.call);
+
+    const selfId = result.self.id;
+    const current = this.#liveCall();
+    const info = result.call;
+    if (current) {
+      const stillOurs =
+        info !== null &&
+        info.id === current.id &&
+        (info.participants.includes(selfId) || info.invited.includes(selfId));
+      if (stillOurs) current.handleServerUpdate(info, 'update');
+      else current.endLocally('disconnected');
+      return;
+    }
+    if (!info) return;
+    if (this.#isParticipant(info)) {
+      this.#adoptJoinedCall(info, reloaded ? 'answerer' : 'offerer');
+    } else if (info.invited.includes(selfId)) {
+      const from = this.#participants.get(info.initiator);
+      if (from) this.#onIncoming({ call: info, from });
+    }
+  }
+
+  /** A member as the server reports it now; announces what changed. */
+  #upsertPeer(id: PeerId, peer: PeerInfo): void {
+    const old = this.#participants.get(id);
+    this.#participants.set(id, peer);
+    if (!old) {
+      this.safeEmit(ClientEvent.PeerJoined, peer);
+      return;
+    }
+    this.#liveCall()?.handlePeerUpdated(peer);
+    if (old.connection !== peer.connection) this.safeEmit(ClientEvent.PeerConnectionChanged, peer);
+    if (JSON.stringify(old.media) !== JSON.stringify(peer.media) || old.name !== peer.name) {
+      this.safeEmit(ClientEvent.PeerUpdated, peer);
+    }
+  }
+
+  // ---- session (resume token, state) ----------------------------------------------
+
+  #setSession(next: SessionState): void {
+    const prev = this.#session.state;
+    if (prev === next || !this.#session.can(next)) return;
+    this.#session.transition(next);
+    this.safeEmit(ClientEvent.SessionStateChanged, next, prev);
+    if (next === 'joined' || next === 'lost' || next === 'idle') {
+      const ok = next === 'joined';
+      for (const waiter of [...this.#resumeWaiters]) waiter(ok);
+    }
+  }
+
+  /** Resolves true once the session is 'joined' (at once if it is), false if it ends instead. */
+  #whenJoined(): Promise<boolean> {
+    if (this.#session.state === 'joined' && this.#signaling.connected) return Promise.resolve(true);
+    if (this.#session.state !== 'reconnecting') return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = (ok: boolean) => {
+        this.#resumeWaiters.delete(waiter);
+        resolve(ok);
+      };
+      this.#resumeWaiters.add(waiter);
+    });
+  }
+
+  /** The token to come back with; kept for a page reload, renewed before it expires. */
+  #setGrant(grant: SessionGrant): void {
+    this.#grant = grant;
+    const room = this.#room;
+    const self = this.#self;
+    if (room !== null && self !== null) {
+      this.options.sessionStore?.save(room, { peer: self.id, name: self.name, grant });
+    }
+    if (this.#renewTimer !== undefined) clearTimeout(this.#renewTimer);
+    const ttl = grant.expiresAt - Date.now();
+    const delay = Math.max(Math.min(ttl - SESSION_RENEW_MARGIN_MS, ttl / 2), 1000);
+    this.#renewTimer = setTimeout(() => {
+      this.#renewTimer = undefined;
+      if (this.#room === null) return;
+      this.#signaling.request('session:renew', {}).then(
+        (fresh) => {
+          if (this.#room !== null) this.#setGrant(fresh);
+        },
+        () => {
+          // Down or refused: a resume issues a new token; try again meanwhile.
+          if (this.#grant === grant) this.#setGrant(grant);
+        },
+      );
+    }, delay);
+  }
+
+  /** No resume after this: a leave, a deliberate disconnect, a session the server ended. */
+  #forgetSession(): void {
+    const room = this.#room ?? this.#rejoinTarget?.room ?? null;
+    if (room !== null) this.options.sessionStore?.clear(room);
+    this.#grant = null;
+    if (this.#renewTimer !== undefined) clearTimeout(this.#renewTimer);
+    this.#renewTimer = undefined;
+  }
+
+  /**
+   * A request of the session: sent now when connected; while signaling is
+   * down, held and sent in order once the session resumed (a candidate or a
+   * renegotiation offer must not be lost to a Wi-Fi blip). Fails with
+   * NOT_CONNECTED if the session ends instead.
+   */
+  #requestInSession<E extends RelayRequest | 'chat:send'>(
+    event: E,
+    payload: ClientMessage<E>,
+  ): Promise<AckData<E>> {
+    if (this.#signaling.connected || this.#session.state !== 'reconnecting') {
+      return this.#signaling.request(event, payload);
+    }
+    return new Promise((resolve, reject) => {
+      if (this.#held.length >= MAX_HELD_REQUESTS) {
+        reject(new ParleyError(ClientErrorCode.NOT_CONNECTED, 'Too much waiting to be sent'));
+        return;
+      }
+      this.#held.push({
+        run: () => {
+          this.#signaling.request(event, payload).then(resolve, reject);
+        },
+        drop: () =>
+          reject(
+            new ParleyError(ClientErrorCode.NOT_CONNECTED, 'The session ended before sending'),
+          ),
+      });
+    });
+  }
+
+  #flushHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const h of held) h.run();
+  }
+
+  #releaseHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    for (const h of held) h.drop();
   }
 
   #requireJoined(): void {
@@ -480,6 +853,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return {
       selfId,
       signaling: this.#signaling,
+      relay: (event, payload) => this.#requestInSession(event, payload).then(() => undefined),
       media: this.media,
       peerInfo: (id) => this.#participants.get(id),
       rtcConfig: () => this.#rtcConfig(),
@@ -657,26 +1031,51 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #wireSignaling(): void {
     const s = this.#signaling;
     s.on('stateChanged', (state, prev) => {
-      // First the new connection state, so that a UI seeing the room go away
-      // can tell a blip ('reconnecting') from the end ('disconnected').
       this.safeEmit(ClientEvent.ConnectionStateChanged, state);
-      if (state === 'reconnecting' || state === 'disconnected') {
-        // The server ends our call and removes us when our socket goes;
-        // mirror that now. Only a transient drop keeps the rejoin target.
-        if (state === 'disconnected') this.#rejoinTarget = null;
+      // A drop is not the end: the server holds our seat and call for its
+      // grace period, the peer connections stay, and we resume when back.
+      if (state === 'reconnecting' && this.#room !== null) this.#setSession('reconnecting');
+      if (state === 'disconnected' && this.#room !== null) {
+        // The reconnect policy gave up (or the server closed this session):
+        // the session is lost; retry() may still resume it.
         this.#dropRoom('disconnected');
+        this.#setSession('lost');
       }
-      if (state === 'connected' && prev === 'reconnecting') void this.#rejoin();
+      if (state === 'connected' && prev === 'reconnecting') void this.#onReconnected();
+      // A new signaling path may mean a new network: a failed media path may now work.
+      if (state === 'connected') this.#liveCall()?.networkChanged();
+    });
+    s.on('session:token', (grant) => {
+      if (this.#room !== null) this.#setGrant(grant);
+    });
+    s.on('server:draining', () => {
+      // The server is about to restart: the drop that follows is expected.
+      console.info('[parley] the server is restarting; the call continues and resumes');
     });
     s.on('error', (err) => this.safeEmit(ClientEvent.Error, err));
-    s.on('server:error', (msg) =>
-      this.safeEmit(ClientEvent.Error, new ParleyError(wireErrorCode(msg.code), msg.message)),
-    );
+    s.on('server:error', (msg) => {
+      const code = wireErrorCode(msg.code);
+      if (code === ErrorCode.SESSION_REPLACED) {
+        // Resumed from another tab: this one steps out and must not resume again.
+        this.#rejoinTarget = null;
+        this.#forgetSession();
+        this.#dropRoom('disconnected');
+        this.#setSession('lost');
+      }
+      this.safeEmit(ClientEvent.Error, new ParleyError(code, msg.message));
+    });
 
     this.#onRoomEvent('peer:joined', (peer) => {
       if (peer.id === this.#self?.id) return;
-      this.#participants.set(peer.id, peer);
-      this.safeEmit(ClientEvent.PeerJoined, peer);
+      // After a server restart, members we still know come back as joins: no duplicates.
+      this.#upsertPeer(peer.id, peer);
+    });
+    this.#onRoomEvent('peer:connection', ({ id, connection, reloaded }) => {
+      const peer = this.#participants.get(id);
+      if (!peer) return;
+      this.#upsertPeer(id, { ...peer, connection });
+      // It lost its peer connections (page reload): connect to it anew.
+      if (reloaded === true && connection === 'connected') this.#liveCall()?.handlePeerReloaded(id);
     });
     this.#onRoomEvent('peer:left', ({ id, reason }) => {
       const peer = this.#participants.get(id);

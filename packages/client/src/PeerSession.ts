@@ -20,8 +20,9 @@ import {
   isIceRestart,
   isPolite,
   nextPeerSessionState,
-  restartDelayMs,
+  nextRestartDelayMs,
   type PeerSessionInput,
+  type RestartTrigger,
   type PeerSessionState,
   type RecoveryTiming,
 } from './negotiation.js';
@@ -172,6 +173,9 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   #scheduledRestart: ReturnType<typeof setTimeout> | undefined;
   #restartWatch: ReturnType<typeof setTimeout> | undefined;
   #setupTimer: ReturnType<typeof setTimeout> | undefined;
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Our offer is waiting for its answer (answerTimeoutMs). */
+  #offerWatch: ReturnType<typeof setTimeout> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #everConnected = false;
 
@@ -194,6 +198,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     pc.onsignalingstatechange = () => {
       this.#apply({ type: 'signaling', state: pc.signalingState });
       if (pc.signalingState === 'stable') {
+        this.#clearOfferWatch();
         this.#scanRemovedTracks();
         this.#applyCaps();
       }
@@ -201,7 +206,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
     this.#setupTimer = setTimeout(() => {
       this.#setupTimer = undefined;
-      if (!this.#everConnected && !this.#restartInFlight) this.#scheduleRestart(0);
+      if (!this.#everConnected && !this.#restartInFlight) this.#planRestart('setup-timeout');
     }, this.#timing.setupTimeoutMs);
 
     if (options.role === 'offerer') {
@@ -307,6 +312,26 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     } else if (this.#tracksAdded) {
       this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
     }
+  }
+
+  /** Restart ICE now (a "reconnect media" action; recovery does it by itself on failure). */
+  restartIce(): void {
+    if (this.#closed) return;
+    this.#cancelScheduledRestart();
+    void this.#restartIce(true);
+  }
+
+  /**
+   * The local network may have changed (signaling came back on a new path,
+   * the browser went online): a failed path may now work, so restart
+   * without waiting out the policy's first delay.
+   */
+  networkChanged(): void {
+    if (this.#closed || !this.#everConnected) return;
+    const state = this.#pc.connectionState;
+    if (state !== 'failed' && state !== 'disconnected') return;
+    this.#cancelScheduledRestart();
+    this.#planRestart('network-changed');
   }
 
   /** Tear down: every handler nulled, timers cleared, the PC closed. Local tracks are not ours to stop. */
@@ -420,7 +445,48 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   async #sendLocalDescription(): Promise<void> {
     const local = this.#pc.localDescription;
     if (this.#closed || !local || (local.type !== 'offer' && local.type !== 'answer')) return;
+    if (local.type === 'offer') this.#watchOffer();
     await this.#options.signaler.description({ type: local.type, sdp: local.sdp });
+  }
+
+  /**
+   * If the answer to our offer never comes (lost on the way: a server
+   * restart, a dropped message), roll the offer back and make it again, so
+   * the connection never stays in 'have-local-offer' and an ICE restart is
+   * not lost with its answer.
+   */
+  #watchOffer(): void {
+    this.#clearOfferWatch();
+    this.#offerWatch = setTimeout(() => {
+      this.#offerWatch = undefined;
+      void this.#reoffer();
+    }, this.#timing.answerTimeoutMs);
+  }
+
+  async #reoffer(): Promise<void> {
+    const pc = this.#pc;
+    if (this.#closed || pc.signalingState !== 'have-local-offer' || this.#makingOffer) return;
+    const pending = pc.pendingLocalDescription?.sdp;
+    const current = pc.currentLocalDescription?.sdp;
+    const wasRestart =
+      pending !== undefined &&
+      current !== undefined &&
+      isIceRestart(iceUfragsOf(current), iceUfragsOf(pending));
+    try {
+      await pc.setLocalDescription({ type: 'rollback' });
+    } catch (err) {
+      this.#report(err, 'Could not roll back an unanswered offer');
+      return;
+    }
+    if (this.#closed) return;
+    // A restart must restart again (new credentials); otherwise offer what is still needed.
+    if (wasRestart) pc.restartIce();
+    else void this.#negotiate();
+  }
+
+  #clearOfferWatch(): void {
+    if (this.#offerWatch !== undefined) clearTimeout(this.#offerWatch);
+    this.#offerWatch = undefined;
   }
 
   #addLocalTracks(): void {
@@ -534,6 +600,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#apply({ type: 'connection', state });
     switch (state) {
       case 'connected':
+        // The failure episode (if any) is over.
         this.#everConnected = true;
         this.#restartsThisEpisode = 0;
         this.#restartInFlight = false;
@@ -545,31 +612,62 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         );
         break;
       case 'disconnected':
-        // Often transient (Wi-Fi hiccup); libwebrtc recovers by itself if the
-        // path comes back, so only restart when it lasts.
+        // Often transient (a Wi-Fi hiccup, a few seconds of loss): ICE heals
+        // by itself if the path comes back. Restarting now would not help
+        // (the path is down either way), so wait for 'failed', or treat a
+        // very long 'disconnected' as failed.
         this.#stopStats();
-        if (!this.#restartInFlight) {
-          this.#scheduleRestart(restartDelayMs('disconnected', this.polite, this.#timing));
+        if (!this.#restartInFlight && this.#disconnectedTimer === undefined) {
+          this.#disconnectedTimer = setTimeout(() => {
+            this.#disconnectedTimer = undefined;
+            if (this.#pc.connectionState === 'disconnected') this.#onFailure();
+          }, this.#timing.disconnectedTimeoutMs);
         }
         break;
       case 'failed':
         this.#stopStats();
-        if (!this.#restartInFlight) {
-          this.#scheduleRestart(restartDelayMs('failed', this.polite, this.#timing));
-        }
+        this.#onFailure();
         break;
       default:
         break;
     }
   }
 
-  /** Schedule our own ICE restart, unless one is already scheduled. */
-  #scheduleRestart(delayMs: number): void {
+  /** The path failed, or a restart did not bring it back: plan the next restart (or give up). */
+  #onFailure(): void {
+    if (this.#disconnectedTimer !== undefined) clearTimeout(this.#disconnectedTimer);
+    this.#disconnectedTimer = undefined;
+    let trigger: RestartTrigger = 'failed';
+    if (this.#restartInFlight) {
+      trigger = 'restart-failed';
+      this.#restartInFlight = false;
+      if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
+      this.#restartWatch = undefined;
+      this.safeEmit('iceFailed');
+    }
+    this.#planRestart(trigger);
+  }
+
+  /** Schedule our own ICE restart as the recovery policy says, unless one is already scheduled. */
+  #planRestart(trigger: RestartTrigger): void {
     if (this.#closed || this.#scheduledRestart !== undefined) return;
+    const delay = nextRestartDelayMs(
+      { trigger, restarts: this.#restartsThisEpisode, polite: this.polite },
+      this.#timing,
+    );
+    if (delay === null) {
+      this.#giveUp();
+      return;
+    }
     this.#scheduledRestart = setTimeout(() => {
       this.#scheduledRestart = undefined;
       void this.#restartIce();
-    }, delayMs);
+    }, delay);
+  }
+
+  #cancelScheduledRestart(): void {
+    if (this.#scheduledRestart !== undefined) clearTimeout(this.#scheduledRestart);
+    this.#scheduledRestart = undefined;
   }
 
   /**
@@ -577,12 +675,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    * new allocation fail silently. A local offer whose answer never came is
    * rolled back first, or restartIce() could never start a new negotiation.
    */
-  async #restartIce(): Promise<void> {
-    if (this.#closed || this.#pc.connectionState === 'connected') return;
-    if (this.#restartsThisEpisode >= this.#timing.maxRestarts) {
-      this.#giveUp();
-      return;
-    }
+  async #restartIce(force = false): Promise<void> {
+    if (this.#closed || (!force && this.#pc.connectionState === 'connected')) return;
     this.#restartsThisEpisode += 1;
     this.#restartInFlight = true;
     this.#apply({ type: 'restarting' });
@@ -611,26 +705,22 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     }
   }
 
-  /** The remote side restarted ICE: give its attempt time before restarting ourselves. */
+  /** The remote side restarted ICE: its restart counts for this episode; do not restart ourselves meanwhile. */
   #onRemoteRestart(): void {
-    if (this.#scheduledRestart !== undefined) {
-      clearTimeout(this.#scheduledRestart);
-      this.#scheduledRestart = undefined;
-    }
+    this.#cancelScheduledRestart();
     if (this.#pc.connectionState === 'connected') return;
+    this.#restartsThisEpisode += 1;
     this.#restartInFlight = true;
     this.#watchRestart();
   }
 
-  /** If the connection is not back within restartTimeoutMs, report it and try again (or give up). */
+  /** A restart that neither connects nor reports 'failed' within restartTimeoutMs counts as failed. */
   #watchRestart(): void {
     if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
     this.#restartWatch = setTimeout(() => {
       this.#restartWatch = undefined;
-      this.#restartInFlight = false;
       if (this.#closed || this.#pc.connectionState === 'connected') return;
-      this.safeEmit('iceFailed');
-      void this.#restartIce();
+      this.#onFailure();
     }, this.#timing.restartTimeoutMs);
   }
 
@@ -675,13 +765,16 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (this.#scheduledRestart !== undefined) clearTimeout(this.#scheduledRestart);
     if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
     if (this.#setupTimer !== undefined) clearTimeout(this.#setupTimer);
+    if (this.#disconnectedTimer !== undefined) clearTimeout(this.#disconnectedTimer);
     this.#scheduledRestart = undefined;
     this.#restartWatch = undefined;
     this.#setupTimer = undefined;
+    this.#disconnectedTimer = undefined;
   }
 
   #clearTimers(): void {
     this.#clearRecoveryTimers();
+    this.#clearOfferWatch();
     this.#stopStats();
   }
 

@@ -178,7 +178,13 @@ describe('SignalingChannel against a real Socket.IO server', () => {
     const errors: ParleyError[] = [];
     channel.on('peer:joined', (p) => joined.push(p));
     channel.on('error', (e) => errors.push(e));
-    const peer = { id: 'p2', name: '  Bob  ', media: { audio: true, video: false }, joinedAt: 5 };
+    const peer = {
+      id: 'p2',
+      name: '  Bob  ',
+      media: { audio: true, video: false },
+      joinedAt: 5,
+      connection: 'connected',
+    };
     const left = next<[unknown]>((l) => {
       channel.on('peer:left', l);
       return () => channel.off('peer:left', l);

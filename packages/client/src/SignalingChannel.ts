@@ -18,6 +18,7 @@ import { z } from 'zod';
 import './cspSafeZod.js';
 import { ClientErrorCode, ParleyError, type ParleyErrorCode } from './errors.js';
 import type { ConnectionState } from './events.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
 /** One listener per server notification, with the already-validated payload. */
@@ -27,6 +28,8 @@ export type SignalingEvents = InboundEvents & {
   stateChanged: (state: ConnectionState, prev: ConnectionState) => void;
   /** Asynchronous trouble: handshake refused on reconnect, malformed server message. */
   error: (err: ParleyError) => void;
+  /** The reconnect policy gave up (state goes 'disconnected' right after). */
+  reconnectFailed: () => void;
 };
 
 export interface SignalingOptions {
@@ -35,6 +38,10 @@ export interface SignalingOptions {
   requestTimeoutMs: number;
   /** How long one connection attempt may take (Socket.IO `timeout`). */
   connectTimeoutMs: number;
+  /** When to retry after a drop, and when to give up (default DefaultReconnectPolicy). */
+  reconnectPolicy?: ReconnectPolicy;
+  /** Whether a call's media still flows (the policy does not give up then). */
+  mediaConnected?: () => boolean;
 }
 
 /** Ack envelope; the error code is checked separately so an unknown one is not "malformed". */
@@ -80,13 +87,18 @@ export function connectErrorToParley(err: unknown): ParleyError {
  */
 export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   readonly #options: SignalingOptions;
+  readonly #policy: ReconnectPolicy;
   #socket: Socket | null = null;
   #state: ConnectionState = 'disconnected';
   #connecting: Promise<void> | null = null;
+  /** The current outage: when it began and how many attempts were made. */
+  #outage: { since: number; attempts: number } | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SignalingOptions) {
     super();
     this.#options = options;
+    this.#policy = options.reconnectPolicy ?? new DefaultReconnectPolicy();
   }
 
   get state(): ConnectionState {
@@ -100,12 +112,13 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   /**
    * Open the connection (websocket first, long-polling if websocket fails).
    * Rejects with the server's refusal code or SIGNALING_UNAVAILABLE; after a
-   * first success, drops are retried by Socket.IO ('reconnecting').
+   * first success, drops are retried as the reconnect policy says
+   * ('reconnecting'), until it gives up ('disconnected').
    */
   connect(): Promise<void> {
     if (this.#socket?.connected) return Promise.resolve();
     if (this.#connecting) return this.#connecting;
-    if (this.#socket?.active) return this.#reconnected();
+    if (this.#socket && this.#state === 'reconnecting') return this.#reconnected();
     const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
     const socket = io(this.#options.url, {
       transports: ['websocket', 'polling'],
@@ -113,7 +126,8 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
       auth: { ...auth },
       autoConnect: false,
       forceNew: true,
-      reconnection: true,
+      // Retries follow our ReconnectPolicy (#scheduleRetry), not Socket.IO's own.
+      reconnection: false,
       timeout: this.#options.connectTimeoutMs,
     });
     this.#socket = socket;
@@ -174,6 +188,22 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   }
 
   /**
+   * Send without waiting for an answer, if connected (e.g. from a pagehide
+   * handler, where nothing can be awaited). Returns whether it was sent.
+   */
+  notify<E extends ClientEventName>(event: E, payload: ClientMessage<E>): boolean {
+    const socket = this.#socket;
+    if (!socket?.connected || !ClientMessageSchemas[event].safeParse(payload).success) return false;
+    socket.emit(event, payload);
+    return true;
+  }
+
+  /** Drop the connection as a network failure would (tests and diagnostics). */
+  simulateDrop(): void {
+    this.#socket?.io.engine?.close();
+  }
+
+  /**
    * Send a request and wait for its ack. Resolves with the validated ack data;
    * rejects with the server's error code, INVALID_MESSAGE/PAYLOAD_TOO_LARGE
    * (refused locally, nothing sent), NOT_CONNECTED or SIGNALING_TIMEOUT.
@@ -219,20 +249,31 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
   }
 
   #attach(socket: Socket): void {
-    socket.on('connect', () => this.#setState('connected'));
-    socket.on('disconnect', () => {
+    socket.on('connect', () => {
+      this.#outage = null;
+      this.#setState('connected');
+    });
+    socket.on('disconnect', (reason) => {
       if (socket !== this.#socket) return;
-      // socket.active: Socket.IO will reconnect by itself (not a deliberate
-      // disconnect by us or by the server).
-      this.#setState(socket.active ? 'reconnecting' : 'disconnected');
+      if (reason === 'io server disconnect') {
+        // The server closed this session on purpose (e.g. resumed elsewhere): no retry.
+        this.#teardown(socket);
+        return;
+      }
+      this.#outage = { since: Date.now(), attempts: 0 };
+      this.#setState('reconnecting');
+      this.#scheduleRetry(socket);
     });
     socket.on('connect_error', (err: unknown) => {
       if (socket !== this.#socket || this.#connecting) return; // first attempt: connect() reports it
-      if (!socket.active) {
+      const refusal = connectErrorToParley(err);
+      if (refusal.code !== ClientErrorCode.SIGNALING_UNAVAILABLE) {
         // The server refused the handshake (middleware error): no retry.
-        this.safeEmit('error', connectErrorToParley(err));
+        this.safeEmit('error', refusal);
         this.#teardown(socket);
+        return;
       }
+      this.#scheduleRetry(socket);
     });
     for (const event of Object.keys(ServerMessageSchemas) as ServerEventName[]) {
       socket.on(event, (raw: unknown) => this.#inbound(event, raw));
@@ -258,7 +299,33 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     );
   }
 
+  /** The next reconnect attempt as the policy says, or give up. */
+  #scheduleRetry(socket: Socket): void {
+    const outage = this.#outage;
+    if (!outage || socket !== this.#socket) return;
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    const delay = this.#policy.nextRetryDelayMs({
+      attempt: outage.attempts,
+      elapsedMs: Date.now() - outage.since,
+      mediaConnected: this.#options.mediaConnected?.() ?? false,
+    });
+    if (delay === null) {
+      this.safeEmit('reconnectFailed');
+      this.#teardown(socket);
+      return;
+    }
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (socket !== this.#socket || socket.connected) return;
+      outage.attempts += 1;
+      socket.connect();
+    }, delay);
+  }
+
   #teardown(socket: Socket): void {
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#outage = null;
     socket.removeAllListeners();
     socket.io.removeAllListeners();
     socket.disconnect();

@@ -9,6 +9,7 @@ import type {
   RoomId,
 } from '@parley/protocol';
 import type { Call } from './Call.js';
+import type { SessionState } from './SessionStateMachine.js';
 import type { CallStatus } from './CallStateMachine.js';
 import type { DeviceList } from './devices.js';
 import type { ParleyError } from './errors.js';
@@ -20,6 +21,14 @@ export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'rec
 
 export const ClientEvent = {
   ConnectionStateChanged: 'connectionStateChanged',
+  /**
+   * Our place in the room: 'reconnecting' while signaling is down (room and
+   * call are kept; media may well still flow), 'joined' again once resumed,
+   * 'lost' when it could not be resumed (offer a retry).
+   */
+  SessionStateChanged: 'sessionStateChanged',
+  /** A member's connection dropped ('reconnecting': seat and call held) or came back. */
+  PeerConnectionChanged: 'peerConnectionChanged',
   /** Joined, left, or lost the room (also after an automatic rejoin). */
   RoomChanged: 'roomChanged',
   PeerJoined: 'peerJoined',
@@ -36,6 +45,8 @@ export const ClientEvent = {
 
 export type ClientEvents = {
   [ClientEvent.ConnectionStateChanged]: (state: ConnectionState) => void;
+  [ClientEvent.SessionStateChanged]: (state: SessionState, prev: SessionState) => void;
+  [ClientEvent.PeerConnectionChanged]: (peer: PeerInfo) => void;
   [ClientEvent.RoomChanged]: (room: RoomId | null, self: PeerInfo | null) => void;
   [ClientEvent.PeerJoined]: (peer: PeerInfo) => void;
   [ClientEvent.PeerLeft]: (peer: PeerInfo, reason: PeerLeftReason) => void;

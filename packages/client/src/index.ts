@@ -13,6 +13,21 @@ export {
 } from './ParleyClient.js';
 export { Call } from './Call.js';
 export {
+  DefaultReconnectPolicy,
+  DEFAULT_GIVE_UP_AFTER_MS,
+  DEFAULT_RECONNECT_DELAYS_MS,
+  type DefaultReconnectPolicyOptions,
+  type ReconnectContext,
+  type ReconnectPolicy,
+} from './ReconnectPolicy.js';
+export { SESSION_TRANSITIONS, type SessionState } from './SessionStateMachine.js';
+export {
+  defaultSessionStore,
+  webStorageSessionStore,
+  type SessionStore,
+  type StoredSession,
+} from './sessionStore.js';
+export {
   CAMERA_BITRATE_CAPS,
   SCREEN_BITRATE_CAPS,
   cameraCap,

@@ -7,7 +7,8 @@ import {
   isIceRestart,
   isPolite,
   nextPeerSessionState,
-  restartDelayMs,
+  nextRestartDelayMs,
+  type RestartTrigger,
   type PeerSessionInput,
   type PeerSessionState,
 } from './negotiation.js';
@@ -152,25 +153,45 @@ describe('nextPeerSessionState', () => {
   });
 });
 
-describe('restartDelayMs', () => {
+describe('nextRestartDelayMs (ICE recovery policy)', () => {
   const t = DEFAULT_RECOVERY_TIMING;
-  it('waits out a short disconnection, acts at once on failure', () => {
-    expect(restartDelayMs('disconnected', false)).toBe(t.disconnectedGraceMs);
-    expect(restartDelayMs('failed', false)).toBe(0);
+  const ctx = (trigger: RestartTrigger, restarts = 0, polite = false) => ({
+    trigger,
+    restarts,
+    polite,
+  });
+
+  it('after a failure waits before the first restart, so one restart covers a long blackout', () => {
+    expect(nextRestartDelayMs(ctx('failed'))).toBe(t.firstRestartDelayMs);
+    expect(t.firstRestartDelayMs).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('retries at once when a restart failed, and when the network changed', () => {
+    expect(nextRestartDelayMs(ctx('restart-failed', 1))).toBe(t.retryDelayMs);
+    expect(nextRestartDelayMs(ctx('failed', 1))).toBe(t.retryDelayMs);
+    expect(nextRestartDelayMs(ctx('network-changed', 1))).toBe(0);
+    expect(nextRestartDelayMs(ctx('setup-timeout'))).toBe(0);
   });
 
   it('the polite side waits longer, so normally only the impolite side restarts', () => {
-    expect(restartDelayMs('failed', true)).toBeGreaterThan(restartDelayMs('failed', false));
-    expect(restartDelayMs('disconnected', true)).toBeGreaterThan(
-      restartDelayMs('disconnected', false),
-    );
+    for (const trigger of ['failed', 'restart-failed', 'network-changed'] as const) {
+      expect(nextRestartDelayMs(ctx(trigger, 0, true))).toBe(
+        (nextRestartDelayMs(ctx(trigger, 0, false)) ?? 0) + t.politeExtraDelayMs,
+      );
+    }
+  });
+
+  it('gives up after maxRestarts in one episode (bounded, no storm)', () => {
+    expect(nextRestartDelayMs(ctx('restart-failed', t.maxRestarts - 1))).not.toBeNull();
+    expect(nextRestartDelayMs(ctx('restart-failed', t.maxRestarts))).toBeNull();
+    expect(nextRestartDelayMs(ctx('network-changed', t.maxRestarts))).toBeNull();
   });
 
   it('honours custom timing', () => {
     expect(
-      restartDelayMs('disconnected', true, {
+      nextRestartDelayMs(ctx('failed', 0, true), {
         ...t,
-        disconnectedGraceMs: 100,
+        firstRestartDelayMs: 100,
         politeExtraDelayMs: 10,
       }),
     ).toBe(110);

@@ -109,39 +109,96 @@ export function nextPeerSessionState(
 }
 
 export interface RecoveryTiming {
-  /** How long 'disconnected' may last before we restart ICE ourselves. */
-  disconnectedGraceMs: number;
-  /** How long a restart may take to reach 'connected' before it counts as failed. */
+  /**
+   * After 'failed', wait this long before the first ICE restart of an
+   * episode. Measured in Chromium 156: 'failed' comes ~15 s into a
+   * blackout and is final, while a restart issued into a dead network gives
+   * up ~15 s later; waiting 15 s makes one restart cover a blackout of up to
+   * ~45 s (a 5 s loss heals with no restart at all). A network change
+   * (signaling back on a new path, the browser going online) restarts at once.
+   */
+  firstRestartDelayMs: number;
+  /** After a restart failed too: wait this long before the next one (contiguous by default). */
+  retryDelayMs: number;
+  /**
+   * 'disconnected' this long without 'failed' counts as failed (browsers
+   * that are slow to declare ICE failed).
+   */
+  disconnectedTimeoutMs: number;
+  /** A restart not back to 'connected' this long (and no 'failed' seen) counts as failed. */
   restartTimeoutMs: number;
   /** How long the first connection may take before it is treated as failed. */
   setupTimeoutMs: number;
+  /**
+   * A local offer unanswered this long (the answer was lost) is rolled back
+   * and made again, so no connection stays in 'have-local-offer'.
+   */
+  answerTimeoutMs: number;
   /**
    * Extra wait for the polite side before it restarts on its own: normally
    * the impolite side's restart offer arrives first, so one failure episode
    * causes one restart rather than two colliding ones.
    */
   politeExtraDelayMs: number;
-  /** Restarts per failure episode before giving up. */
+  /** Restarts per failure episode (ours and the peer's) before giving up. */
   maxRestarts: number;
   /** How often the selected candidate pair is re-read while connected. */
   statsIntervalMs: number;
 }
 
 export const DEFAULT_RECOVERY_TIMING: RecoveryTiming = {
-  disconnectedGraceMs: 5000,
-  restartTimeoutMs: 15000,
-  setupTimeoutMs: 20000,
-  politeExtraDelayMs: 2000,
-  maxRestarts: 2,
-  statsIntervalMs: 3000,
+  firstRestartDelayMs: 15_000,
+  retryDelayMs: 0,
+  disconnectedTimeoutMs: 30_000,
+  restartTimeoutMs: 20_000,
+  setupTimeoutMs: 20_000,
+  answerTimeoutMs: 5_000,
+  politeExtraDelayMs: 2_000,
+  maxRestarts: 4,
+  statsIntervalMs: 3_000,
 };
 
-/** Delay before a self-initiated ICE restart for this trigger and role. */
-export function restartDelayMs(
-  trigger: 'disconnected' | 'failed',
-  polite: boolean,
+/** What set off a (possible) ICE restart. */
+export type RestartTrigger =
+  /** The connection reached 'failed' (or stayed 'disconnected' too long). */
+  | 'failed'
+  /** Our restart (or the peer's) did not bring the connection back. */
+  | 'restart-failed'
+  /** The first connection never came up. */
+  | 'setup-timeout'
+  /** The local network may have changed: a restart may work now. */
+  | 'network-changed';
+
+export interface RestartContext {
+  readonly trigger: RestartTrigger;
+  /** ICE restarts in this failure episode so far (ours and the peer's). */
+  readonly restarts: number;
+  readonly polite: boolean;
+}
+
+/**
+ * The ICE recovery policy, pure: how long to wait before the next ICE
+ * restart of a failure episode, or null to give up on that peer (bounded:
+ * no restart storm). One restart at most per failure, one failure episode
+ * ends when the connection is back.
+ */
+export function nextRestartDelayMs(
+  context: RestartContext,
   timing: RecoveryTiming = DEFAULT_RECOVERY_TIMING,
-): number {
-  const base = trigger === 'disconnected' ? timing.disconnectedGraceMs : 0;
-  return base + (polite ? timing.politeExtraDelayMs : 0);
+): number | null {
+  if (context.restarts >= timing.maxRestarts) return null;
+  let base: number;
+  switch (context.trigger) {
+    case 'failed':
+      base = context.restarts === 0 ? timing.firstRestartDelayMs : timing.retryDelayMs;
+      break;
+    case 'restart-failed':
+      base = timing.retryDelayMs;
+      break;
+    case 'setup-timeout':
+    case 'network-changed':
+      base = 0;
+      break;
+  }
+  return base + (context.polite ? timing.politeExtraDelayMs : 0);
 }

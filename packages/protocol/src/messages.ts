@@ -45,6 +45,11 @@ export const SessionResumeSchema = z.strictObject({
   token: z.string().min(1).max(Limits.RESUME_TOKEN_MAX),
   /** What we send now (mute, camera, screen) so the room sees the same media state. */
   media: MediaStateSchema.strict().optional(),
+  /**
+   * The client lost its peer connections (a page reload): the other members
+   * of its call connect to it anew instead of waiting for the old ones.
+   */
+  reloaded: z.boolean().optional(),
 });
 export const EmptyRequestSchema = z.strictObject({});
 export const MediaUpdateSchema = MediaStateSchema.strict();
@@ -70,6 +75,17 @@ export const IceRefreshSchema = z.strictObject({});
 /** Chat text: trimmed, 1..CHAT_TEXT_MAX characters, plain text. */
 export const ChatSendSchema = z.strictObject({
   text: z.string().trim().min(1, 'message is empty').max(Limits.CHAT_TEXT_MAX),
+  /**
+   * Chosen by the client once per message and sent again with a retry (the
+   * connection dropped before the answer): the server stores and relays a
+   * message once per sender and nonce, and answers a retry with the stored one.
+   */
+  nonce: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
 });
 
 export const ClientMessageSchemas = {
@@ -196,6 +212,8 @@ export const RoomCallSchema = z.object({ call: CallInfoSchema.nullable() });
 export const PeerConnectionChangedSchema = z.object({
   id: PeerIdSchema,
   connection: PeerConnectionSchema,
+  /** It came back without its peer connections (page reload): connect to it anew. */
+  reloaded: z.boolean().optional(),
 });
 /**
  * The server is shutting down (deploy, restart): keep the call, reconnect

@@ -24,8 +24,23 @@ describe('ChatService', () => {
 
   it('stamps id, sender, current name and time; the text is kept as given', async () => {
     const a = await rooms.join(R1, { name: 'Ann', media, socketId: 's1' });
-    const message = await chat.send(R1, a.self.id, '<b>hi</b>');
+    const { message, duplicate } = await chat.send(R1, a.self.id, '<b>hi</b>');
     expect(message).toEqual({ id: 'm1', from: 'p1', name: 'Ann', text: '<b>hi</b>', sentAt: 1000 });
+    expect(duplicate).toBe(false);
+  });
+
+  it('a retry with the same nonce is stored once and answered with the stored message', async () => {
+    const a = await rooms.join(R1, { name: 'Ann', media, socketId: 's1' });
+    const b = await rooms.join(R1, { name: 'Bob', media, socketId: 's2' });
+    const first = await chat.send(R1, a.self.id, 'hello', 'nonce-0001');
+    const retry = await chat.send(R1, a.self.id, 'hello', 'nonce-0001');
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+    // Another sender's same nonce is another message.
+    const other = await chat.send(R1, b.self.id, 'hello', 'nonce-0001');
+    expect(other.duplicate).toBe(false);
+    expect(other.message.id).not.toBe(first.message.id);
+    const late = await rooms.join(R1, { name: 'Late', media, socketId: 's3' });
+    expect(late.chat.map((m) => m.text)).toEqual(['hello', 'hello']);
   });
 
   it('NOT_IN_ROOM for a sender who is not in that room', async () => {

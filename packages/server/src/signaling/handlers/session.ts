@@ -53,7 +53,14 @@ export const sessionHandlers = {
     if (out.kind === 'returned') {
       socket.to(channel).emit('peer:joined', out.self);
     } else {
-      socket.to(channel).emit('peer:connection', { id: p.peer, connection: 'connected' });
+      socket
+        .to(channel)
+        .emit(
+          'peer:connection',
+          p.reloaded === true
+            ? { id: p.peer, connection: 'connected', reloaded: true }
+            : { id: p.peer, connection: 'connected' },
+        );
       if (out.mediaChanged) socket.to(channel).emit('peer:updated', out.self);
     }
     for (const placeholder of out.placeholders) {
