@@ -258,3 +258,40 @@ describe('parseOrigin', () => {
     expect(parseOrigin(input)).toBe(expected);
   });
 });
+
+describe('session settings (resume)', () => {
+  it('defaults: no secret (development file), 15 s grace, 4 s after pagehide, 3 s drain', () => {
+    expect(loadConfig({}).session).toMatchObject({
+      secret: null,
+      resumeGraceMs: 15_000,
+      closedTabGraceMs: 4000,
+      drainMs: 3000,
+    });
+  });
+
+  it('takes a SESSION_SECRET of at least 32 bytes and never echoes a short one', () => {
+    expect(loadConfig({ SESSION_SECRET: SECRET }).session.secret?.toString()).toBe(SECRET);
+    const problems = problemsOf({ SESSION_SECRET: 'short-secret-value' });
+    expect(problems).toEqual([expect.stringMatching(/^SESSION_SECRET: must be at least 32 bytes/)]);
+    expect(problems.join()).not.toContain('short-secret-value');
+  });
+
+  it('production refuses to start without SESSION_SECRET', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: required when NODE_ENV=production/),
+    ]);
+    expect(
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET }).session.secret,
+    ).not.toBeNull();
+  });
+
+  it('the closed-tab grace may not exceed the resume grace; the test hook is refused in production', () => {
+    expect(problemsOf({ RESUME_GRACE_MS: '2000', CLOSED_TAB_GRACE_MS: '3000' })).toEqual([
+      'CLOSED_TAB_GRACE_MS: must not be longer than RESUME_GRACE_MS',
+    ]);
+    expect(loadConfig({ TEST_DROP_ANSWER: '2' }).testHooks.dropAnswer).toBe(2);
+    expect(
+      problemsOf({ NODE_ENV: 'production', SESSION_SECRET: SECRET, TEST_DROP_ANSWER: '2' }),
+    ).toEqual(['TEST_DROP_ANSWER: a test hook, refused when NODE_ENV=production']);
+  });
+});

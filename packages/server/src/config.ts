@@ -41,6 +41,13 @@ export interface Config {
   readonly pingTimeoutMs: number;
   readonly turn: TurnConfig;
   readonly session: SessionConfig;
+  /** Test-only fault hooks (refused when NODE_ENV=production). */
+  readonly testHooks: TestHooksConfig;
+}
+
+export interface TestHooksConfig {
+  /** Drop the Nth SDP answer this process relays (once), to test a lost answer. */
+  readonly dropAnswer: number | null;
 }
 
 export interface SessionConfig {
@@ -184,6 +191,12 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     default: '3000',
     description:
       'On SIGTERM/SIGINT: clients are told to reconnect, new joins are refused, and requests in flight get up to this long (0..60000 ms) before the server exits 0.',
+  },
+  {
+    name: 'TEST_DROP_ANSWER',
+    default: '(unset)',
+    description:
+      'Tests only (refused when NODE_ENV=production): drop the Nth SDP answer this server relays, once, to prove that a lost answer is recovered.',
   },
   {
     name: 'TURN_SECRET',
@@ -349,6 +362,18 @@ const ServerEnvSchema = z.object({
   RESUME_GRACE_MS: intVar(1000, 600_000, 15_000),
   CLOSED_TAB_GRACE_MS: intVar(500, 60_000, 4000),
   SHUTDOWN_DRAIN_MS: intVar(0, 60_000, 3000),
+  TEST_DROP_ANSWER: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const n = Number(raw.trim());
+      if (!Number.isInteger(n) || n < 1 || n > 1000) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer 1..1000, got ${show(raw)}` });
+        return z.NEVER;
+      }
+      return n;
+    }),
 });
 
 /** Variables whose value must never appear in an error message. */
@@ -429,6 +454,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (server.success && server.data.CLOSED_TAB_GRACE_MS > server.data.RESUME_GRACE_MS) {
     problems.push('CLOSED_TAB_GRACE_MS: must not be longer than RESUME_GRACE_MS');
   }
+  if (clean.TEST_DROP_ANSWER !== undefined && clean.NODE_ENV?.trim() === 'production') {
+    problems.push('TEST_DROP_ANSWER: a test hook, refused when NODE_ENV=production');
+  }
   if (problems.length > 0 || !server.success || !turn.success) throw new ConfigError(problems);
 
   const s = server.data;
@@ -463,6 +491,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       closedTabGraceMs: s.CLOSED_TAB_GRACE_MS,
       drainMs: s.SHUTDOWN_DRAIN_MS,
     }),
+    testHooks: Object.freeze({ dropAnswer: s.TEST_DROP_ANSWER }),
   });
 }
 

@@ -3,7 +3,7 @@ import { createApp, watch } from 'vue';
 import App from './App.vue';
 import { ParleySessionKey, createParleySession } from './composables/useParley';
 import { applyDocumentLocale, createAppI18n, resolveInitialLocale } from './i18n';
-import { RouterKey, createRouter, readLaunchParams } from './router';
+import { RouterKey, createRouter, parseRoute, readLaunchParams } from './router';
 import './styles.css';
 
 const params = readLaunchParams(window.location.search);
@@ -27,5 +27,14 @@ createApp(App, { initialName: params.name })
   .provide(RouterKey, createRouter())
   .mount('#app');
 
-// Connect early so joining is quick; a failure here is shown when the user joins.
-session.connect().catch(() => {});
+// A reload of a room page this tab was in: come back as the same participant
+// (the SDK keeps the resume token in sessionStorage); otherwise connect early
+// so joining is quick (a failure here is shown when the user joins).
+const launchRoom = parseRoute(window.location.pathname).room;
+if (launchRoom !== null && client.hasStoredSession(launchRoom)) {
+  void session.resumeStored(launchRoom).then((error) => {
+    if (error) session.lobbyNotice.value = error;
+  });
+} else {
+  session.connect().catch(() => {});
+}

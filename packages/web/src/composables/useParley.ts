@@ -12,6 +12,7 @@ import {
   type NetworkTestResult,
   type ParleyClient,
   type PeerQuality,
+  type SessionState,
 } from '@parley/client';
 import type {
   CallEndReason,
@@ -52,6 +53,7 @@ export type {
   DeviceList,
   NetworkTestResult,
   PeerQuality,
+  SessionState,
 };
 /** What the call-state element shows: no call yet, or the current/last call's state. */
 export type CallUiState = 'idle' | CallStatus;
@@ -123,7 +125,15 @@ export function createParleySession(client: ParleyClient) {
   /** Why the room was lost (shown in the lobby). */
   const lobbyNotice = shallowRef<UiError | null>(null);
   /** The connection dropped and the SDK is rejoining the room. */
-  const rejoining = ref(false);
+  /** Our place in the room as the SDK keeps it (see SessionState). */
+  const sessionState = ref<SessionState>(client.sessionState);
+  /** Signaling is down: the room and the call are kept while the SDK resumes. */
+  const rejoining = computed(() => sessionState.value === 'reconnecting');
+  /** The room we lost (the session could not be resumed): offer a retry. */
+  const lostRoom = ref<string | null>(null);
+  const retrying = ref(false);
+  /** A page reload is coming back into its room (the stored session). */
+  const resumingRoom = ref<string | null>(null);
   const networkTest = shallowRef<NetworkTestResult | null>(null);
   const networkTestRunning = ref(false);
 
@@ -151,34 +161,29 @@ export function createParleySession(client: ParleyClient) {
   }
 
   /*
-   * A dropped connection makes the SDK forget the room and rejoin it once the
-   * socket is back. The room view stays up meanwhile (with a "reconnecting"
-   * banner) instead of flashing the lobby; if the rejoin fails, or the
-   * connection is gone for good, the user lands in the lobby with the reason.
+   * A dropped connection keeps the room: the SDK holds room, members and
+   * call (its media may well still flow) and resumes as the same
+   * participant; the room view shows a "reconnecting" banner meanwhile. Only
+   * a session that could not be resumed ends in 'lost', which shows the
+   * "connection lost" view with a retry, never a silently frozen call.
    */
-  function giveUpRoom(reason: UiError): void {
-    resetRoomState();
-    lobbyNotice.value = reason;
-  }
-
   client.on(ClientEvent.ConnectionStateChanged, (state) => {
     connectionState.value = state;
-    if (state === 'disconnected' && rejoining.value) {
-      giveUpRoom({ code: 'SIGNALING_UNAVAILABLE' });
-    }
   });
+  client.on(ClientEvent.SessionStateChanged, (state) => {
+    const lostFrom = room.value ?? client.room;
+    sessionState.value = state;
+    if (state === 'lost' && client.room === null && lostFrom !== null) lostRoom.value = lostFrom;
+  });
+  client.on(ClientEvent.PeerConnectionChanged, syncParticipants);
   client.on(ClientEvent.RoomChanged, (current, me) => {
     if (current === null) {
-      if (room.value === null) return;
-      if (connectionState.value === 'reconnecting') {
-        rejoining.value = true;
-        syncParticipants();
-      } else {
-        resetRoomState();
-      }
+      const was = room.value;
+      resetRoomState();
+      if (was !== null && sessionState.value === 'reconnecting') lostRoom.value = was;
       return;
     }
-    rejoining.value = false;
+    lostRoom.value = null;
     room.value = current;
     self.value = me;
     roomOptions.value = client.roomOptions;
@@ -199,10 +204,10 @@ export function createParleySession(client: ParleyClient) {
   });
   client.on(ClientEvent.Error, (error) => {
     const uiError = toUiError(error);
-    // While rejoining, an error is the rejoin failing (room now full, ...);
-    // NOT_CONNECTED means the socket dropped again and the SDK retries.
-    if (rejoining.value && uiError.code !== 'NOT_CONNECTED') giveUpRoom(uiError);
-    else if (!rejoining.value) notice.value = uiError;
+    // Trouble while signaling is down is the SDK retrying; it says so when it gives up.
+    if (rejoining.value) return;
+    if (room.value === null) lobbyNotice.value = uiError;
+    else notice.value = uiError;
   });
 
   client.media.on(MediaEvent.StreamChanged, (stream) => {
@@ -339,7 +344,6 @@ export function createParleySession(client: ParleyClient) {
   }
 
   function resetRoomState(): void {
-    rejoining.value = false;
     lobbyNotice.value = null;
     detachCall?.();
     detachCall = null;
@@ -428,10 +432,14 @@ export function createParleySession(client: ParleyClient) {
   async function join(roomId: string, name: string, options: RoomOptions): Outcome {
     try {
       await ensureConnected();
-      const status = await client.checkRoom(roomId);
-      capacity.value = status.capacity;
-      if (status.full) return { code: 'ROOM_FULL', params: { max: status.capacity } };
+      // Coming back after a reload holds a seat already: no "room is full" for it.
+      if (!client.hasStoredSession(roomId)) {
+        const status = await client.checkRoom(roomId);
+        capacity.value = status.capacity;
+        if (status.full) return { code: 'ROOM_FULL', params: { max: status.capacity } };
+      }
       const result = await client.join(roomId, name, options);
+      lostRoom.value = null;
       resetRoomState();
       room.value = result.room;
       capacity.value = result.capacity;
@@ -449,6 +457,43 @@ export function createParleySession(client: ParleyClient) {
       }
       return uiError;
     }
+  }
+
+  /**
+   * After a page reload: come back into `roomId` as the same participant if
+   * this tab was in it (the SDK keeps the resume token in sessionStorage),
+   * with the camera and microphone on first so the call gets our media.
+   */
+  async function resumeStored(roomId: string): Outcome {
+    const name = client.storedSessionName(roomId);
+    if (name === null || room.value !== null) return null;
+    resumingRoom.value = roomId;
+    try {
+      await startMedia();
+      return await join(roomId, name, { joinCallOnEntry: false });
+    } finally {
+      resumingRoom.value = null;
+    }
+  }
+
+  /** The "connection lost" view's retry: connect again and resume (or rejoin) the room. */
+  async function retryLost(): Outcome {
+    if (retrying.value) return null;
+    retrying.value = true;
+    try {
+      await client.retry();
+      lostRoom.value = null;
+      if (client.call) trackCall(client.call);
+      return null;
+    } catch (error) {
+      return toUiError(error);
+    } finally {
+      retrying.value = false;
+    }
+  }
+
+  function dismissLost(): void {
+    lostRoom.value = null;
   }
 
   async function leave(): Promise<void> {
@@ -648,7 +693,11 @@ export function createParleySession(client: ParleyClient) {
     chat,
     notice,
     lobbyNotice,
-    rejoining: readonly(rejoining),
+    rejoining,
+    sessionState: readonly(sessionState),
+    lostRoom: readonly(lostRoom),
+    retrying: readonly(retrying),
+    resumingRoom: readonly(resumingRoom),
     networkTest,
     networkTestRunning: readonly(networkTestRunning),
 
@@ -657,6 +706,9 @@ export function createParleySession(client: ParleyClient) {
     startMedia,
     refreshDevices,
     join,
+    resumeStored,
+    retryLost,
+    dismissLost,
     leave,
     invite,
     joinCall,

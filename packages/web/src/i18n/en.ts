@@ -8,9 +8,16 @@ const en = {
   app: {
     title: 'Parley',
     tagline: 'Audio and video calls in your browser',
-    reconnecting: 'Connection to the server lost. Reconnecting…',
+    reconnecting: 'Connection to the server lost. Reconnecting… Your call continues meanwhile.',
     disconnected: 'Not connected to the server.',
     reconnect: 'Reconnect',
+    lostTitle: 'Connection lost',
+    lostText:
+      'Parley could not reach the server again, so you left the room {room}. Check your network, then try again.',
+    retry: 'Try again',
+    retrying: 'Reconnecting…',
+    backToLobby: 'Back to the lobby',
+    resuming: 'Rejoining the room {room}…',
     dismiss: 'Dismiss',
   },
   lang: {
@@ -53,6 +60,7 @@ const en = {
   room: {
     heading: 'Room {room}',
     you: 'You are {name}',
+    peerReconnecting: 'Reconnecting…',
     shareLink: 'Invite link',
     copy: 'Copy link',
     copied: 'Link copied',
@@ -112,6 +120,7 @@ const en = {
     remoteVideo: 'Video of {name}',
     localVideo: 'Your camera',
     waitingVideo: 'Waiting for video from {name}…',
+    peerReconnecting: '{name} is reconnecting…',
     mute: 'Mute',
     stopCamera: 'Camera off',
     hangup: 'Hang up',
@@ -218,6 +227,12 @@ const en = {
     UNAUTHORIZED: 'The server refused the connection from this page.',
     PROTOCOL_VERSION_MISMATCH: 'This page is out of date. Reload it to get the current version.',
     INTERNAL: 'The server ran into a problem. Try again.',
+    RESUME_TOKEN_INVALID: 'Your earlier session could not be verified. Join the room again.',
+    RESUME_TOKEN_EXPIRED: 'Your earlier session has expired. Join the room again.',
+    RESUME_TOKEN_MISMATCH: 'Your earlier session belongs to another room. Join the room again.',
+    SESSION_NOT_FOUND: 'You were away too long and left the room. Join it again.',
+    SESSION_REPLACED: 'This call continues in another tab or window.',
+    UNAVAILABLE: 'The server is restarting. Try again in a moment.',
     // SDK error codes (@parley/client ClientErrorCode)
     MEDIA_PERMISSION_DENIED:
       'Camera and microphone access is blocked. Click the camera icon or the lock in the address bar, allow camera and microphone for this site, then press “Try camera and microphone again”.',

@@ -1,5 +1,18 @@
 import { requireJoined } from '../session.js';
-import type { HandlerMap } from '../types.js';
+import type { HandlerMap, SignalingContext } from '../types.js';
+
+/** Answers relayed by this process, for the TEST_DROP_ANSWER hook. */
+let answersRelayed = 0;
+
+/** Test hook: the Nth answer is lost on the way (acknowledged, never delivered). */
+function dropForTest(ctx: SignalingContext): boolean {
+  const n = ctx.config.testHooks.dropAnswer;
+  if (n === null) return false;
+  answersRelayed += 1;
+  if (answersRelayed !== n) return false;
+  ctx.log.warn('TEST_DROP_ANSWER: dropping this answer');
+  return true;
+}
 
 /**
  * SDP and ICE relay. The server checks that sender and target are both
@@ -14,6 +27,7 @@ export const relayHandlers = {
     const m = requireJoined(ctx.socket);
     const target = await ctx.calls.relayTarget(m.roomId, p.callId, m.peerId, p.to);
     const payload = { callId: p.callId, from: m.peerId, description: p.description };
+    if (p.description.type === 'answer' && dropForTest(ctx)) return {};
     if (target === null) {
       ctx.outbox.push(m.roomId, p.to, { event: 'signal:description', payload });
     } else {
