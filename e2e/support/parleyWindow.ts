@@ -59,6 +59,8 @@ export interface PcProbe {
   readonly pcs: RTCPeerConnection[];
   /** setLocalDescription + setRemoteDescription calls over all peer connections. */
   descriptions: number;
+  /** Local offers with new ICE credentials (ICE restarts this page made), over all connections. */
+  iceRestarts: number;
   /** Time-stamped negotiation and ICE events of every connection (bounded), for failure reports. */
   readonly trace: string[];
 }
@@ -68,5 +70,9 @@ declare global {
     __parley?: ParleyHandle;
     __e2ePcProbe?: PcProbe;
     __e2eFirstFrame?: { acceptClickAt: number | null; firstFrameAt: number | null };
+    __e2eTimeline?: {
+      frames: import('./mediaTimeline.js').FrameSample[];
+      events: import('./mediaTimeline.js').RecordedEvent[];
+    };
   }
 }

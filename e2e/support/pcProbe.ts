@@ -10,7 +10,14 @@ import type { UiDriver } from './driver.js';
 export function installPcProbe(): void {
   const Native = window.RTCPeerConnection;
   if (window.__e2ePcProbe !== undefined || Native === undefined) return;
-  const probe = { pcs: [] as RTCPeerConnection[], descriptions: 0, trace: [] as string[] };
+  const probe = {
+    pcs: [] as RTCPeerConnection[],
+    descriptions: 0,
+    iceRestarts: 0,
+    trace: [] as string[],
+  };
+  /** The ICE ufrag of each connection's last local description, to count restarts. */
+  const lastLocalUfrag = new WeakMap<RTCPeerConnection, string>();
   window.__e2ePcProbe = probe;
   const started = Date.now();
   // The trace says, after a failure, in which order descriptions, candidates
@@ -59,6 +66,16 @@ export function installPcProbe(): void {
       note(this, `${name}(${d?.type ?? 'implicit'} ufrag=${ufragOf(d?.sdp)})`);
       return method.apply(this, args).then(
         (v) => {
+          const local = this.localDescription;
+          if (name === 'setLocalDescription' && d?.type !== 'rollback' && local) {
+            // A local offer with new ICE credentials is an ICE restart (its answer is not counted).
+            const ufrag = ufragOf(local.sdp);
+            const before = lastLocalUfrag.get(this);
+            if (local.type === 'offer' && before !== undefined && before !== ufrag) {
+              probe.iceRestarts += 1;
+            }
+            lastLocalUfrag.set(this, ufrag);
+          }
           note(
             this,
             `${name} done (ufrag local=${ufragOf(this.localDescription?.sdp)} remote=${ufragOf(this.remoteDescription?.sdp)})`,

@@ -19,6 +19,20 @@ export interface RunningServer {
   /** What the process wrote so far (stdout+stderr), for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** Send `signal` to this server process (by its PID) and wait for it to exit. */
+  kill(signal: NodeJS.Signals): Promise<ExitInfo>;
+}
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** ms from the signal to the exit. */
+  readonly afterMs: number;
+}
+
+export interface StartOptions {
+  /** Listen on this port (a restart of a server on its old port); default: a free one. */
+  readonly port?: number;
 }
 
 /**
@@ -41,8 +55,9 @@ export async function freePort(): Promise<number> {
 /** Start the built signaling server (which also serves the web app) and wait for /healthz. */
 export async function startServer(
   env: Readonly<Record<string, string>> = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [serverEntry], {
     cwd: repoRoot,
     env: {
@@ -69,6 +84,16 @@ export async function startServer(
     pid: child.pid,
     output: () => output,
     stop: () => stopProcess(child),
+    kill: async (signal) => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return { code: child.exitCode, signal: child.signalCode, afterMs: 0 };
+      }
+      const sentAt = Date.now();
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      child.kill(signal);
+      const [code, sig] = await exited;
+      return { code, signal: sig, afterMs: Date.now() - sentAt };
+    },
   };
   try {
     await waitForHealth(url, child, () => output);
