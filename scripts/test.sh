@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "system packages"
-ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver iproute2:ip
+ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver iproute2:ip iptables:iptables
 
 if [ ! -d node_modules ]; then
   step "npm install"
