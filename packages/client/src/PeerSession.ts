@@ -199,6 +199,13 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       this.#apply({ type: 'signaling', state: pc.signalingState });
       if (pc.signalingState === 'stable') {
         this.#clearOfferWatch();
+        if (this.#restartInFlight && pc.connectionState === 'connected') {
+          // A restart while connected completed its negotiation: the episode is over.
+          this.#restartInFlight = false;
+          this.#restartsThisEpisode = 0;
+          if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
+          this.#restartWatch = undefined;
+        }
         this.#scanRemovedTracks();
         this.#applyCaps();
       }
@@ -719,7 +726,13 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (this.#restartWatch !== undefined) clearTimeout(this.#restartWatch);
     this.#restartWatch = setTimeout(() => {
       this.#restartWatch = undefined;
-      if (this.#closed || this.#pc.connectionState === 'connected') return;
+      if (this.#closed) return;
+      if (this.#pc.connectionState === 'connected') {
+        // A restart made while connected (restartIce()) never leaves 'connected'.
+        this.#restartInFlight = false;
+        this.#restartsThisEpisode = 0;
+        return;
+      }
       this.#onFailure();
     }, this.#timing.restartTimeoutMs);
   }
