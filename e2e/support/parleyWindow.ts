@@ -1,3 +1,5 @@
+import type { FrameSample, RecordedEvent } from './mediaTimeline.js';
+
 /**
  * The slice of the SDK (packages/client/README.md) that tests read inside the
  * page through `window.__parley`, typed structurally so that the suite
@@ -71,8 +73,8 @@ declare global {
     __e2ePcProbe?: PcProbe;
     __e2eFirstFrame?: { acceptClickAt: number | null; firstFrameAt: number | null };
     __e2eTimeline?: {
-      frames: import('./mediaTimeline.js').FrameSample[];
-      events: import('./mediaTimeline.js').RecordedEvent[];
+      frames: FrameSample[];
+      events: RecordedEvent[];
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   pcsWithFrames,
   readTimeline,
 } from '../support/mediaTimeline.js';
+import { cutUdp } from '../support/faults.js';
 import { metric } from '../support/metrics.js';
 import { readPcProbe } from '../support/pcProbe.js';
 import {
@@ -146,4 +147,35 @@ test('SIGTERM and restart: the server drains and exits 0 in time; the call goes 
     2000,
     'sigterm',
   );
+});
+
+test('Server gone and media down past the give-up window: a translated "connection lost" with a retry that works', async ({
+  room,
+  openChromium,
+}) => {
+  test.setTimeout(150_000);
+  let server = await startServer(ENV);
+  try {
+    const { alice } = await callPair(openChromium, server.url, room);
+    // Neither signaling nor media come back.
+    const lostFrom = Date.now();
+    const blackout = cutUdp(90_000);
+    try {
+      await server.kill('SIGKILL');
+      await alice.ui.waitFor(byTestId('connection-lost'), 'visible', 80_000);
+      metric('signaling-and-media-down-to-connection-lost-ms', Date.now() - lostFrom);
+      await expect(alice.page.getByTestId('connection-lost')).toContainText('Connection lost');
+      await expect(alice.page.getByTestId('retry-button')).toBeVisible();
+      await expect(alice.page.getByTestId('leave-button')).toHaveCount(0);
+    } finally {
+      blackout.lift();
+    }
+    // The network is back: Try again brings Alice back into the room.
+    server = await startServer(ENV, { port: server.port });
+    await alice.ui.click(byTestId('retry-button'));
+    await alice.ui.waitFor(byTestId('leave-button'), 'visible', 15_000);
+    await alice.ui.waitFor(byTestId('connection-lost'), 'detached');
+  } finally {
+    await server.stop();
+  }
 });
