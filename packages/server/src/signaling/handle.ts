@@ -74,11 +74,16 @@ async function run(
 export function handleInbound(
   conn: InboundConnection,
   handlers: HandlerMap,
-  event: string,
+  event: unknown,
   args: readonly unknown[],
 ): void {
   const { ctx } = conn;
+  // Nothing runs for a socket that is gone: a packet that arrived in the same
+  // write as its disconnect must not create state nobody will clean up.
+  if (!ctx.socket.connected) return;
   const { payloads, ack } = splitArgs(args);
+  // Everything from the wire is checked, the event name too (any JSON value).
+  const eventName = typeof event === 'string' ? event.slice(0, EVENT_ECHO_MAX) : null;
 
   const reply = (res: AckResponse<unknown>): void => {
     if (ack) {
@@ -87,7 +92,7 @@ export function handleInbound(
       ctx.socket.emit('server:error', {
         code: res.error.code,
         message: res.error.message,
-        event: event.slice(0, EVENT_ECHO_MAX),
+        ...(eventName === null ? {} : { event: eventName }),
       });
     }
   };
@@ -99,12 +104,17 @@ export function handleInbound(
     fail(ErrorCode.RATE_LIMITED, 'too many messages: slow down', true);
     return;
   }
+  if (typeof event !== 'string') {
+    fail(ErrorCode.INVALID_MESSAGE, 'the event name must be a string');
+    return;
+  }
   if (!isClientEvent(event)) {
     fail(ErrorCode.INVALID_MESSAGE, 'unknown event');
     return;
   }
 
   conn.enqueue(async () => {
+    if (!ctx.socket.connected) return; // disconnected while queued
     try {
       const data = await run(handlers, ctx, event, payloads);
       reply({ ok: true, data });

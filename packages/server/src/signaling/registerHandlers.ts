@@ -54,8 +54,13 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
     socket.data = { peerId: null, roomId: null };
     const conn = new Connection(ctx, socket);
 
-    socket.onAny((event: string, ...args: unknown[]) => {
-      handleInbound(conn, handlers, event, args);
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      try {
+        handleInbound(conn, handlers, event, args);
+      } catch (err) {
+        // Last line of defence: nothing a client sends may escape into the process.
+        conn.ctx.log.error({ err }, 'inbound dispatch failed');
+      }
     });
 
     // Without a listener, an 'error' emitted on the socket (e.g. a client

@@ -104,9 +104,13 @@ export const roomHandlers = {
     ctx.socket.data.peerId = joined.self.id;
     ctx.socket.data.roomId = p.room;
     const channel = roomChannel(p.room);
-    // A socket that dropped while we waited is cleaned up by its queued
-    // disconnect task; joining the channel now would leak adapter state.
-    if (ctx.socket.connected) await ctx.socket.join(channel);
+    if (!ctx.socket.connected) {
+      // The socket went while we joined (its disconnect clean-up saw no
+      // membership yet): no participant may outlive its connection.
+      await leaveRoom(ctx, 'disconnected');
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the join');
+    }
+    await ctx.socket.join(channel);
     ctx.socket.to(channel).emit('peer:joined', joined.self);
     // joinCallOnEntry: the others hear about the call only after the newcomer.
     if (joined.callEffect) {

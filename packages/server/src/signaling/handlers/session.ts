@@ -4,7 +4,7 @@ import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
 import { membershipOf, requireJoined, roomChannel } from '../session.js';
 import type { HandlerMap } from '../types.js';
-import { refuseWhileDraining } from './room.js';
+import { dropConnection, refuseWhileDraining } from './room.js';
 
 export const sessionHandlers = {
   /**
@@ -40,7 +40,12 @@ export const sessionHandlers = {
     socket.data.peerId = p.peer;
     socket.data.roomId = p.room;
     const channel = roomChannel(p.room);
-    if (socket.connected) await socket.join(channel);
+    if (!socket.connected) {
+      // Gone again before the answer: back to reconnecting (its grace runs).
+      await dropConnection(ctx);
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the resume');
+    }
+    await socket.join(channel);
     if (out.replacedSocket !== null) {
       // The same session on two connections (a duplicated tab, or a socket
       // the server had not yet seen die): the newest wins.
