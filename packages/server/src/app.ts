@@ -80,7 +80,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const calls = new CallService(store);
   const chat = new ChatService(store);
 
-  registerSecurityHeaders(fastify);
+  registerSecurityHeaders(fastify, config.frameAncestors);
   registerHealth(fastify, () => rooms.counts(), startedAt);
   await registerWebApp(fastify, config.webDist);
 

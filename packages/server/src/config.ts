@@ -33,6 +33,8 @@ export interface Config {
   readonly ringTimeoutMs: number;
   /** Extra allowed browser origins (normalised); null = same origin only. */
   readonly allowedOrigins: readonly string[] | null;
+  /** Origins that may embed the web app in an iframe besides our own; null = ours only. */
+  readonly frameAncestors: readonly string[] | null;
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   readonly tls: TlsConfig | null;
   readonly webDist: string;
@@ -118,6 +120,12 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     default: '(unset)',
     description:
       'Comma-separated browser origins (https://app.example) allowed to connect besides the origin of this server. Unset: same origin only. Clients that send no Origin header (not browsers) are allowed.',
+  },
+  {
+    name: 'FRAME_ANCESTORS',
+    default: '(unset)',
+    description:
+      "Comma-separated origins (https://clinic.example) allowed to embed the web app in an iframe (CSP frame-ancestors, with 'self'). Unset: only this server's own pages may frame it.",
   },
   {
     name: 'RATE_LIMIT_PER_SEC',
@@ -321,6 +329,8 @@ const ServerEnvSchema = z.object({
   RING_TIMEOUT_MS: intVar(1000, 300_000, 30_000),
   /** Extra browser origins allowed to open a socket (CSWSH protection). */
   ALLOWED_ORIGINS: originsVar,
+  /** Who may frame the web app (CSP frame-ancestors). */
+  FRAME_ANCESTORS: originsVar,
   /** Token bucket per socket: refill rate ... */
   RATE_LIMIT_PER_SEC: intVar(1, 10_000, 50),
   /** ... and size. */
@@ -477,6 +487,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     meshMaxParticipants: s.MESH_MAX_PARTICIPANTS,
     ringTimeoutMs: s.RING_TIMEOUT_MS,
     allowedOrigins: s.ALLOWED_ORIGINS === null ? null : Object.freeze([...s.ALLOWED_ORIGINS]),
+    frameAncestors: s.FRAME_ANCESTORS === null ? null : Object.freeze([...s.FRAME_ANCESTORS]),
     rateLimit: Object.freeze({ perSecond: s.RATE_LIMIT_PER_SEC, burst: s.RATE_LIMIT_BURST }),
     tls,
     webDist: s.WEB_DIST,

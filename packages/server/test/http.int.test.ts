@@ -183,3 +183,32 @@ describe('HTTPS', () => {
     expect((await request(socket, 'room:check', { room: 'tls' })).ok).toBe(true);
   });
 });
+
+describe('embedding in an iframe (FRAME_ANCESTORS)', () => {
+  it('lists the embedding origins in frame-ancestors and drops X-Frame-Options', async () => {
+    const server = await startServer({
+      FRAME_ANCESTORS: 'https://clinic.example, http://localhost:5173',
+    });
+    try {
+      const res = await fetch(`${server.url}/healthz`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'self' https://clinic.example http://localhost:5173");
+      expect(res.headers.get('x-frame-options')).toBeNull();
+      expect(csp).toContain("script-src 'self'");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('by default only our own origin may frame the app', async () => {
+    const server = await startServer();
+    try {
+      const res = await fetch(`${server.url}/healthz`);
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+      expect(res.headers.get('content-security-policy')).not.toContain('https://');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    } finally {
+      await server.close();
+    }
+  });
+});
