@@ -87,6 +87,7 @@ async function startFakeServer() {
         capacity: 6,
         ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
         options: { joinCallOnEntry: payload['options'] !== undefined },
+        access: { passwordRequired: payload['password'] !== undefined, locked: false },
         call: hooks.joinCall ?? null,
         chat: hooks.joinChat ?? [],
         session: grant(selfId),
@@ -123,6 +124,7 @@ async function startFakeServer() {
               capacity: 6,
               full: false,
               options: null,
+              access: null,
             },
           });
           break;

@@ -13,6 +13,7 @@ import {
   type PeerInfo,
   type RoomId,
   type ResumeResult,
+  type RoomAccess,
   type RoomOptions,
   type RoomStatus,
   type ServerMessage,
@@ -73,6 +74,11 @@ export interface JoinOptions {
    * tells what the room has).
    */
   joinCallOnEntry?: boolean | undefined;
+  /**
+   * The room's password: to enter a room that has one, or to give a room
+   * this join creates one. Sent in the join message, never in a URL.
+   */
+  password?: string | undefined;
 }
 
 /** Options after defaults were applied. */
@@ -126,7 +132,13 @@ const SESSION_OVER: readonly string[] = [
 ];
 
 type RoomEvent =
-  'peer:joined' | 'peer:left' | 'peer:updated' | 'peer:connection' | 'room:call' | 'chat:message';
+  | 'peer:joined'
+  | 'peer:left'
+  | 'peer:updated'
+  | 'peer:connection'
+  | 'room:access'
+  | 'room:call'
+  | 'chat:message';
 
 /** A random id for a chat message (idempotent retries). */
 function randomNonce(): string {
@@ -157,6 +169,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #call: Call | null = null;
   #roomOptions: RoomOptions | null = null;
+  #roomAccess: RoomAccess | null = null;
   #roomCall: CallInfo | null = null;
   #chat: ChatMessage[] = [];
 
@@ -267,6 +280,35 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   /** The room's options (from the join); null outside a room. */
   get roomOptions(): RoomOptions | null {
     return this.#roomOptions;
+  }
+
+  /** Password and lock state of the room (join result, then room:access); null outside a room. */
+  get roomAccess(): RoomAccess | null {
+    return this.#roomAccess;
+  }
+
+  /** Set, change or (null) remove the room's password; every member sees RoomAccessChanged. */
+  async setRoomPassword(password: string | null): Promise<RoomAccess> {
+    this.#requireJoined();
+    const access = await this.#signaling.request('room:set-password', { password });
+    this.#setAccess(access);
+    return access;
+  }
+
+  /** Lock the room (nobody new gets in: ROOM_LOCKED) or open it again. */
+  async setRoomLocked(locked: boolean): Promise<RoomAccess> {
+    this.#requireJoined();
+    const access = await this.#signaling.request('room:lock', { locked });
+    this.#setAccess(access);
+    return access;
+  }
+
+  #setAccess(access: RoomAccess | null): void {
+    const prev = this.#roomAccess;
+    this.#roomAccess = access;
+    if (JSON.stringify(prev) !== JSON.stringify(access)) {
+      this.safeEmit(ClientEvent.RoomAccessChanged, access);
+    }
   }
 
   /** The room's call, also when we are not in it (room:call); null = none. */
@@ -476,6 +518,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         name,
         media: this.media.state,
         ...roomOptions,
+        ...(options?.password === undefined ? {} : { password: options.password }),
       });
     } catch (err) {
       this.#joinBuffer = null;
@@ -489,6 +532,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#room = result.room;
     this.#participants = new Map(result.peers.map((p) => [p.id, p]));
     this.#roomOptions = result.options;
+    this.#setAccess(result.access);
     this.#chat = result.chat.slice(-Limits.CHAT_HISTORY_MAX);
     this.#setIceConfig(result.ice);
     this.#setGrant(result.session);
@@ -515,6 +559,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#call?.endLocally(reason);
     this.#joinBuffer = null;
     this.#roomOptions = null;
+    this.#roomAccess = null;
     this.#chat = [];
     this.#setRoomCall(null);
     if (this.#iceTimer !== undefined) clearTimeout(this.#iceTimer);
@@ -640,6 +685,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#self = result.self;
     this.#room = result.room;
     this.#roomOptions = result.options;
+    this.#setAccess(result.access);
     this.#setIceConfig(result.ice);
     this.#setGrant(result.session);
     if (!wasInRoom) {
@@ -1093,6 +1139,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       this.safeEmit(ClientEvent.PeerUpdated, peer);
     });
     this.#onRoomEvent('room:call', ({ call }) => this.#onRoomCall(call));
+    this.#onRoomEvent('room:access', (access) => this.#setAccess(access));
     this.#onRoomEvent('chat:message', (message) => this.#addChat(message));
 
     s.on('call:incoming', (msg) => this.#onIncoming(msg));

@@ -6,6 +6,7 @@ import type {
   PeerId,
   PeerInfo,
   PeerLeftReason,
+  RoomAccess,
   RoomId,
 } from '@parley/protocol';
 import type { Call } from './Call.js';
@@ -29,6 +30,8 @@ export const ClientEvent = {
   SessionStateChanged: 'sessionStateChanged',
   /** A member's connection dropped ('reconnecting': seat and call held) or came back. */
   PeerConnectionChanged: 'peerConnectionChanged',
+  /** The room's password or lock changed (client.roomAccess). */
+  RoomAccessChanged: 'roomAccessChanged',
   /** Joined, left, or lost the room (also after an automatic rejoin). */
   RoomChanged: 'roomChanged',
   PeerJoined: 'peerJoined',
@@ -47,6 +50,7 @@ export type ClientEvents = {
   [ClientEvent.ConnectionStateChanged]: (state: ConnectionState) => void;
   [ClientEvent.SessionStateChanged]: (state: SessionState, prev: SessionState) => void;
   [ClientEvent.PeerConnectionChanged]: (peer: PeerInfo) => void;
+  [ClientEvent.RoomAccessChanged]: (access: RoomAccess | null) => void;
   [ClientEvent.RoomChanged]: (room: RoomId | null, self: PeerInfo | null) => void;
   [ClientEvent.PeerJoined]: (peer: PeerInfo) => void;
   [ClientEvent.PeerLeft]: (peer: PeerInfo, reason: PeerLeftReason) => void;

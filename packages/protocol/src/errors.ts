@@ -43,6 +43,12 @@ export const ErrorCode = {
   SESSION_REPLACED: 'SESSION_REPLACED',
   /** The server is shutting down or cannot serve now; retry (another node, or after restart). */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The room has a password and none was given: ask for it. */
+  PASSWORD_REQUIRED: 'PASSWORD_REQUIRED',
+  /** The password was wrong (repeated tries get RATE_LIMITED with retryAfterMs). */
+  WRONG_PASSWORD: 'WRONG_PASSWORD',
+  /** The room is locked: nobody new gets in. */
+  ROOM_LOCKED: 'ROOM_LOCKED',
   /** The server failed; details are in the server log only. */
   INTERNAL: 'INTERNAL',
 } as const;
@@ -56,5 +62,7 @@ export const ErrorPayloadSchema = z.object({
   message: z.string().max(1000),
   /** True when the same request may succeed if retried later. */
   retryable: z.boolean().optional(),
+  /** When retryable: how long to wait before the next try. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;

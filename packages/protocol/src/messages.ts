@@ -12,6 +12,8 @@ import {
   PeerLeftReasonSchema,
   RoomOptionsSchema,
   PeerConnectionSchema,
+  RoomAccessSchema,
+  RoomPasswordSchema,
   RoomStatusSchema,
   SessionDescriptionSchema,
   SessionGrantSchema,
@@ -32,7 +34,16 @@ export const RoomJoinSchema = z.strictObject({
   media: MediaStateSchema.strict().optional(),
   /** Used only when this join creates the room; see RoomOptionsSchema. */
   options: RoomOptionsSchema.partial().strict().optional(),
+  /**
+   * Entering a room with a password: the password. Creating a room: its
+   * password (optional). Sent in the message, never in a URL.
+   */
+  password: RoomPasswordSchema.optional(),
 });
+/** A member sets, changes (a string) or removes (null) the room's password. */
+export const RoomSetPasswordSchema = z.strictObject({ password: RoomPasswordSchema.nullable() });
+/** A member locks the room (nobody new gets in) or opens it again. */
+export const RoomLockSchema = z.strictObject({ locked: z.boolean() });
 export const RoomLeaveSchema = z.strictObject({});
 /**
  * Come back as the same participant after the connection dropped (or the
@@ -92,6 +103,8 @@ export const ClientMessageSchemas = {
   'room:check': RoomCheckSchema,
   'room:join': RoomJoinSchema,
   'room:leave': RoomLeaveSchema,
+  'room:set-password': RoomSetPasswordSchema,
+  'room:lock': RoomLockSchema,
   'session:resume': SessionResumeSchema,
   /** A fresh resume token before the current one expires. */
   'session:renew': EmptyRequestSchema,
@@ -136,6 +149,8 @@ export const JoinResultSchema = z.object({
   /** ICE servers for this participant (short-lived TURN credentials). */
   ice: IceConfigSchema,
   options: RoomOptionsSchema,
+  /** Password and lock state of the room. */
+  access: RoomAccessSchema,
   /**
    * The room's call at the moment of joining (null = none). In a
    * joinCallOnEntry room the joiner is already one of its participants.
@@ -168,6 +183,8 @@ export const AckDataSchemas = {
   'room:check': RoomStatusSchema,
   'room:join': JoinResultSchema,
   'room:leave': EmptyResultSchema,
+  'room:set-password': RoomAccessSchema,
+  'room:lock': RoomAccessSchema,
   'session:resume': ResumeResultSchema,
   'session:renew': SessionGrantSchema,
   'session:closing': EmptyResultSchema,
@@ -235,6 +252,8 @@ export const ServerMessageSchemas = {
   'peer:left': PeerLeftSchema,
   'peer:updated': PeerInfoSchema,
   'peer:connection': PeerConnectionChangedSchema,
+  /** The room's password or lock changed (to every member). */
+  'room:access': RoomAccessSchema,
   /** A fresh resume token (what it names changed: e.g. we entered or left the call). */
   'session:token': SessionGrantSchema,
   'server:draining': ServerDrainingSchema,

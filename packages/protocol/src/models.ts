@@ -132,6 +132,19 @@ export const RoomOptionsSchema = z.object({
 });
 export type RoomOptions = z.infer<typeof RoomOptionsSchema>;
 
+/**
+ * A room's password (chosen by whoever creates it or a member later):
+ * never trimmed, never stored or logged in clear, never in a URL.
+ */
+export const RoomPasswordSchema = z.string().min(1, 'password is empty').max(128);
+
+/** Who gets in: a password, or nobody new at all (locked). Members see it; the lobby asks. */
+export const RoomAccessSchema = z.object({
+  passwordRequired: z.boolean(),
+  locked: z.boolean(),
+});
+export type RoomAccess = z.infer<typeof RoomAccessSchema>;
+
 export const RoomStatusSchema = z.object({
   room: RoomIdSchema,
   exists: z.boolean(),
@@ -140,6 +153,8 @@ export const RoomStatusSchema = z.object({
   full: z.boolean(),
   /** The room's options when it exists, null otherwise. */
   options: RoomOptionsSchema.nullable(),
+  /** Whether entering needs a password / is closed, when it exists. */
+  access: RoomAccessSchema.nullable(),
 });
 export type RoomStatus = z.infer<typeof RoomStatusSchema>;
 

@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { registerHealth } from './http/health.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './http/securityHeaders.js';
 import { registerWebApp } from './http/webApp.js';
+import { PasswordAttempts } from './rooms/PasswordAttempts.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { Outbox } from './session/Outbox.js';
 import { ResumeTokens } from './session/ResumeTokens.js';
@@ -124,6 +125,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
     outbox: new Outbox(),
     lifecycle,
+    passwordAttempts: new PasswordAttempts(),
     ringTimers: new RingTimers(config.ringTimeoutMs, (room, callId, peer) => {
       calls.expire(room, callId, peer).then(
         (effect) => {

@@ -13,13 +13,18 @@ export class AppError extends Error {
     message: string,
     /** True when the same request may succeed later (room full, rate limited). */
     readonly retryable?: boolean,
+    /** How long to wait before retrying (a rate limit). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
 
   toPayload(): ErrorPayload {
-    return this.retryable === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, retryable: this.retryable };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryable === undefined ? {} : { retryable: this.retryable }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
   }
 }

@@ -28,6 +28,7 @@ describe('rooms and presence', () => {
       capacity: 2,
       full: false,
       options: null,
+      access: null,
     });
     await joinedClient(server.url, 'check-room', 'Ann');
     expect(okData(await request(probe, 'room:check', { room: 'check-room' }))).toMatchObject({

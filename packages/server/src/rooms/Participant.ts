@@ -27,6 +27,12 @@ export interface Participant {
    * resumed, so a rebuilt call includes only members who were really in it.
    */
   claimedCall: string | null;
+  /**
+   * Came back with a resume token (a member of the room before a server
+   * restart), as opposed to a fresh join: when a restored room's password is
+   * adopted, fresh joiners who never gave it are sent out.
+   */
+  viaToken: boolean;
 }
 
 /** The public view of a participant (never includes the socket id). */

@@ -102,6 +102,7 @@ describe('Room', () => {
       capacity: 2,
       full: false,
       options: { joinCallOnEntry: true },
+      access: { passwordRequired: false, locked: false },
     });
     room.add(participant('b'));
     expect(room.status().full).toBe(true);
@@ -112,6 +113,7 @@ describe('Room', () => {
       capacity: 8,
       full: false,
       options: null,
+      access: null,
     });
   });
 

@@ -4,6 +4,7 @@ import {
   type MediaState,
   type PeerId,
   type PeerInfo,
+  type RoomAccess,
   type RoomId,
   type RoomOptions,
   type RoomStatus,
@@ -25,6 +26,9 @@ export interface RoomSettings {
   /** Who created the room, and when (the room's owner: see RoomClaim). */
   readonly createdBy: PeerId;
   readonly createdAt: number;
+  /** scrypt record of the password (see passwords.ts); null = none. */
+  readonly passwordHash?: string | null;
+  readonly locked?: boolean;
 }
 
 /**
@@ -41,6 +45,8 @@ export class Room {
   #options: RoomOptions;
   #createdBy: PeerId;
   #createdAt: number;
+  #passwordHash: string | null;
+  #locked: boolean;
   private readonly members = new Map<PeerId, Participant>();
 
   constructor(
@@ -51,6 +57,8 @@ export class Room {
     this.#options = { ...settings.options };
     this.#createdBy = settings.createdBy;
     this.#createdAt = settings.createdAt;
+    this.#passwordHash = settings.passwordHash ?? null;
+    this.#locked = settings.locked ?? false;
     this.calls = new CallRegistry({
       maxMembers: settings.meshMax,
       joinOnEntry: settings.options.joinCallOnEntry,
@@ -65,12 +73,45 @@ export class Room {
     return this.#createdBy;
   }
 
-  /** The room as its creator set it up, for resume tokens. */
+  get passwordHash(): string | null {
+    return this.#passwordHash;
+  }
+
+  get locked(): boolean {
+    return this.#locked;
+  }
+
+  access(): RoomAccess {
+    return { passwordRequired: this.#passwordHash !== null, locked: this.#locked };
+  }
+
+  setPasswordHash(hash: string | null): void {
+    this.#passwordHash = hash;
+  }
+
+  setLocked(locked: boolean): void {
+    this.#locked = locked;
+  }
+
+  /**
+   * Whether a newcomer may enter: not when locked; with a password only if
+   * it was verified against the room's current hash (`verifiedHash`).
+   */
+  assertEntry(verifiedHash: string | null): void {
+    if (this.#locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'this room is locked');
+    if (this.#passwordHash !== null && verifiedHash !== this.#passwordHash) {
+      throw new AppError(ErrorCode.PASSWORD_REQUIRED, 'this room needs a password');
+    }
+  }
+
+  /** The room as its creator set it up (and its access now), for resume tokens. */
   claim(): RoomClaim {
     return {
       createdAt: this.#createdAt,
       createdBy: this.#createdBy,
       options: { ...this.#options },
+      passwordHash: this.#passwordHash,
+      locked: this.#locked,
     };
   }
 
@@ -80,12 +121,24 @@ export class Room {
    * room id while its members were away), the original wins: whoever raced
    * in first neither owns it nor keeps the settings they chose.
    */
-  adoptClaim(claim: RoomClaim): void {
-    if (claim.createdAt >= this.#createdAt) return;
+  adoptClaim(claim: RoomClaim): Participant[] {
+    if (claim.createdAt >= this.#createdAt) return [];
     this.#createdAt = claim.createdAt;
     this.#createdBy = claim.createdBy;
     this.#options = { ...claim.options };
     this.calls.setJoinOnEntry(claim.options.joinCallOnEntry);
+    const protectedNow = claim.passwordHash !== null && claim.passwordHash !== this.#passwordHash;
+    this.#passwordHash = claim.passwordHash;
+    this.#locked = claim.locked;
+    if (!protectedNow && !claim.locked) return [];
+    // Who joined while the members were away never gave the room's password
+    // (or came into a room that was locked): they are sent out.
+    const out = [...this.members.values()].filter((p) => !p.viaToken);
+    for (const p of out) {
+      this.calls.depart(p.id, 'left');
+      this.members.delete(p.id);
+    }
+    return out;
   }
 
   get size(): number {
@@ -238,6 +291,15 @@ export class Room {
     return [...this.members.values()];
   }
 
+  /** A fresh token record for every connected member (the room's access changed). */
+  allSessions(): { socketId: string; record: SessionRecord }[] {
+    const out: { socketId: string; record: SessionRecord }[] = [];
+    for (const p of this.members.values()) {
+      if (p.socketId !== null) out.push({ socketId: p.socketId, record: this.sessionRecord(p.id) });
+    }
+    return out;
+  }
+
   status(): RoomStatus {
     return {
       room: this.id,
@@ -246,12 +308,21 @@ export class Room {
       capacity: this.capacity,
       full: this.isFull(),
       options: { ...this.#options },
+      access: this.access(),
     };
   }
 
   /** The status of a room that does not exist (yet). */
   static absent(id: RoomId, capacity: number): RoomStatus {
-    return { room: id, exists: false, participants: 0, capacity, full: false, options: null };
+    return {
+      room: id,
+      exists: false,
+      participants: 0,
+      capacity,
+      full: false,
+      options: null,
+      access: null,
+    };
   }
 }
 

@@ -34,6 +34,7 @@ describe('RoomRegistry', () => {
       peers: [],
       capacity: 3,
       options: { joinCallOnEntry: false },
+      access: { passwordRequired: false, locked: false },
       call: null,
       chat: [],
       callEffect: null,
@@ -42,7 +43,13 @@ describe('RoomRegistry', () => {
         peer: 'p1',
         name: 'Ann',
         joinedAt: 42,
-        roomClaim: { createdAt: 42, createdBy: 'p1', options: { joinCallOnEntry: false } },
+        roomClaim: {
+          createdAt: 42,
+          createdBy: 'p1',
+          options: { joinCallOnEntry: false },
+          passwordHash: null,
+          locked: false,
+        },
         call: null,
       },
     });
@@ -55,6 +62,7 @@ describe('RoomRegistry', () => {
       capacity: 3,
       full: false,
       options: { joinCallOnEntry: false },
+      access: { passwordRequired: false, locked: false },
     });
   });
 

@@ -7,6 +7,7 @@ import {
   type PeerId,
   type PeerInfo,
   type PeerLeftReason,
+  type RoomAccess,
   type RoomId,
   type RoomOptions,
   type RoomStatus,
@@ -27,6 +28,10 @@ export interface JoinInput {
   readonly socketId: string;
   /** Applied only if this join creates the room. */
   readonly options?: { readonly joinCallOnEntry?: boolean | undefined } | undefined;
+  /** The password hash of a room this join creates (null/absent: none). */
+  readonly newPasswordHash?: string | null;
+  /** The room hash the joiner's password was verified against (null: none given/needed). */
+  readonly verifiedHash?: string | null;
 }
 
 export interface JoinOutcome {
@@ -35,6 +40,7 @@ export interface JoinOutcome {
   readonly peers: PeerInfo[];
   readonly capacity: number;
   readonly options: RoomOptions;
+  readonly access: RoomAccess;
   /** The room's call after the join (joinCallOnEntry: the joiner is in it when it had a seat). */
   readonly call: CallInfo | null;
   /** Chat history, oldest first. */
@@ -68,6 +74,20 @@ export interface ResumeOutcome extends Omit<JoinOutcome, 'callEffect'> {
   readonly callEffect: CallEffect | null;
   /** The media state before the resume, to tell whether the others need peer:updated. */
   readonly mediaChanged: boolean;
+  /** Members sent out because the restored room is protected and they never gave its password. */
+  readonly evicted: { readonly id: PeerId; readonly socketId: string | null }[];
+}
+
+/** A room's password and lock, as the join check needs them. */
+export interface AccessCheck {
+  readonly passwordHash: string | null;
+  readonly locked: boolean;
+}
+
+export interface AccessChange {
+  readonly access: RoomAccess;
+  /** Every connected member, with a fresh token record (the room's claim changed). */
+  readonly sessions: { readonly socketId: string; readonly record: SessionRecord }[];
 }
 
 export interface DropOutcome {
@@ -138,8 +158,10 @@ export class RoomRegistry {
       closing: false,
       tokenCallKey: '',
       claimedCall: null,
+      viaToken: false,
     };
     return this.store.update(id, (existing) => {
+      existing?.assertEntry(input.verifiedHash ?? null);
       const room =
         existing ??
         new Room(id, {
@@ -150,6 +172,7 @@ export class RoomRegistry {
           },
           createdBy: participant.id,
           createdAt: participant.joinedAt,
+          passwordHash: input.newPasswordHash ?? null,
         });
       room.add(participant);
       const entered = room.calls.enter(id, participant.id, this.newCallId, participant.joinedAt);
@@ -162,12 +185,42 @@ export class RoomRegistry {
           peers: room.peers(participant.id),
           capacity: room.capacity,
           options: { ...room.options },
+          access: room.access(),
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
           callEffect,
           session: room.sessionRecord(participant.id),
         },
       };
+    });
+  }
+
+  /** What entering the room needs now (null: no such room, a join creates it). */
+  accessOf(id: RoomId): Promise<AccessCheck | null> {
+    return this.store.read(id, (room) =>
+      room ? { passwordHash: room.passwordHash, locked: room.locked } : null,
+    );
+  }
+
+  /** A member sets, changes or removes (null) the password; every member gets a fresh token. */
+  setPassword(id: RoomId, peer: PeerId, hash: string | null): Promise<AccessChange> {
+    return this.changeAccess(id, peer, (room) => room.setPasswordHash(hash));
+  }
+
+  /** A member locks the room or opens it again. */
+  setLocked(id: RoomId, peer: PeerId, locked: boolean): Promise<AccessChange> {
+    return this.changeAccess(id, peer, (room) => room.setLocked(locked));
+  }
+
+  private changeAccess(
+    id: RoomId,
+    peer: PeerId,
+    change: (room: Room) => void,
+  ): Promise<AccessChange> {
+    return this.store.update(id, (room) => {
+      if (!room?.has(peer)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      change(room);
+      return { room, result: { access: room.access(), sessions: room.allSessions() } };
     });
   }
 
@@ -249,10 +302,11 @@ export class RoomRegistry {
           options: claims.roomClaim.options,
           createdBy: claims.roomClaim.createdBy,
           createdAt: claims.roomClaim.createdAt,
+          passwordHash: claims.roomClaim.passwordHash,
+          locked: claims.roomClaim.locked,
         });
-      } else if (lostSince) {
-        room.adoptClaim(claims.roomClaim);
       }
+      const evicted = room !== existing || !lostSince ? [] : room.adoptClaim(claims.roomClaim);
       let restored = existing === undefined;
       const known = room.get(claims.peer);
       const mediaBefore = known ? JSON.stringify(known.media) : '';
@@ -281,9 +335,11 @@ export class RoomRegistry {
           peers: room.peers(self.id),
           capacity: room.capacity,
           options: { ...room.options },
+          access: room.access(),
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
           session: room.sessionRecord(self.id),
+          evicted: evicted.map((p) => ({ id: p.id, socketId: p.socketId })),
           restored,
           kind,
           replacedSocket,
@@ -365,6 +421,7 @@ export class RoomRegistry {
       closing: false,
       tokenCallKey: callKey(null),
       claimedCall: claims.call?.id ?? null,
+      viaToken: true,
     };
   }
 

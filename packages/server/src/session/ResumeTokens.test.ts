@@ -13,6 +13,8 @@ const record: SessionRecord = {
     createdAt: 1000,
     createdBy: 'peer-1' as PeerId,
     options: { joinCallOnEntry: false },
+    passwordHash: null,
+    locked: false,
   },
   call: null,
 };

@@ -50,6 +50,9 @@ export const RoomClaimSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   createdBy: PeerIdSchema,
   options: RoomOptionsSchema,
+  /** The room's password hash (scrypt record; members know the password anyway). */
+  passwordHash: z.string().max(256).nullable().default(null),
+  locked: z.boolean().default(false),
 });
 export type RoomClaim = z.infer<typeof RoomClaimSchema>;
 

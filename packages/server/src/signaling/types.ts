@@ -13,6 +13,7 @@ import type { CallService } from '../calls/CallService.js';
 import type { RingTimers } from '../calls/RingTimers.js';
 import type { ChatService } from '../chat/ChatService.js';
 import type { Config } from '../config.js';
+import type { PasswordAttempts } from '../rooms/PasswordAttempts.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { Outbox } from '../session/Outbox.js';
 import type { ResumeTokens } from '../session/ResumeTokens.js';
@@ -60,6 +61,8 @@ export interface SignalingContext {
   /** Relayed signals waiting for a reconnecting member. */
   readonly outbox: Outbox;
   readonly lifecycle: Lifecycle;
+  /** Wrong-password tries per client address and room. */
+  readonly passwordAttempts: PasswordAttempts;
 }
 
 /** Whether the server still takes new sessions, and how much work is in flight. */

@@ -1,5 +1,13 @@
-import { ErrorCode, type PeerId, type PeerLeftReason, type RoomId } from '@parley/protocol';
+import {
+  ErrorCode,
+  type PeerId,
+  type PeerLeftReason,
+  type RoomAccess,
+  type RoomId,
+} from '@parley/protocol';
+import type { SessionRecord } from '../../session/ResumeTokens.js';
 import { AppError } from '../../errors.js';
+import { hashPassword, verifyPassword } from '../../rooms/passwords.js';
 import type { LeaveOutcome } from '../../rooms/RoomRegistry.js';
 import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
@@ -83,6 +91,49 @@ export async function expireSession(
   if (out) announceDeparture(ctx, room, peer, out, 'disconnected');
 }
 
+/**
+ * Check a joiner's password against the room's, before the join itself:
+ * null when the room needs none (or does not exist yet), else the hash it
+ * was verified against (the join re-checks that it is still the room's).
+ * Wrong tries are limited per client address and room.
+ */
+async function checkPassword(
+  ctx: RequestContext,
+  room: RoomId,
+  password: string | undefined,
+): Promise<string | null> {
+  const access = await ctx.rooms.accessOf(room);
+  if (!access) return null;
+  if (access.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'this room is locked');
+  if (access.passwordHash === null) return null;
+  if (password === undefined) {
+    throw new AppError(ErrorCode.PASSWORD_REQUIRED, 'this room needs a password');
+  }
+  const address = ctx.socket.handshake.address;
+  const wait = ctx.passwordAttempts.retryAfterMs(address, room);
+  if (wait > 0) {
+    throw new AppError(ErrorCode.RATE_LIMITED, 'too many wrong passwords: wait', true, wait);
+  }
+  if (!(await verifyPassword(password, access.passwordHash))) {
+    ctx.passwordAttempts.failed(address, room);
+    throw new AppError(ErrorCode.WRONG_PASSWORD, 'wrong password');
+  }
+  ctx.passwordAttempts.succeeded(address, room);
+  return access.passwordHash;
+}
+
+/** The room's access changed: every member hears it and gets a token that records it. */
+function publishAccess(
+  ctx: RequestContext,
+  room: RoomId,
+  change: { access: RoomAccess; sessions: readonly { socketId: string; record: SessionRecord }[] },
+): void {
+  ctx.io.to(roomChannel(room)).emit('room:access', change.access);
+  for (const { socketId, record } of change.sessions) {
+    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.epoch));
+  }
+}
+
 export const roomHandlers = {
   'room:check': (ctx, p) => ctx.rooms.check(p.room),
 
@@ -95,11 +146,17 @@ export const roomHandlers = {
       );
     }
     refuseWhileDraining(ctx);
+    const verifiedHash = await checkPassword(ctx, p.room, p.password);
+    // A room this join creates gets the given password (hashed; never kept in clear).
+    const newPasswordHash =
+      verifiedHash === null && p.password !== undefined ? await hashPassword(p.password) : null;
     const joined = await ctx.rooms.join(p.room, {
       name: p.name,
       media: p.media ?? NO_MEDIA,
       socketId: ctx.socket.id,
       options: p.options,
+      verifiedHash,
+      newPasswordHash,
     });
     ctx.socket.data.peerId = joined.self.id;
     ctx.socket.data.roomId = p.room;
@@ -123,10 +180,26 @@ export const roomHandlers = {
       capacity: joined.capacity,
       ice: buildIceConfig(ctx.config.turn, joined.self.id, Date.now()),
       options: joined.options,
+      access: joined.access,
       call: joined.call,
       chat: joined.chat,
       session: ctx.tokens.issue(joined.session, ctx.epoch),
     };
+  },
+
+  'room:set-password': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    const hash = p.password === null ? null : await hashPassword(p.password);
+    const change = await ctx.rooms.setPassword(m.roomId, m.peerId, hash);
+    publishAccess(ctx, m.roomId, change);
+    return change.access;
+  },
+
+  'room:lock': async (ctx, p) => {
+    const m = requireJoined(ctx.socket);
+    const change = await ctx.rooms.setLocked(m.roomId, m.peerId, p.locked);
+    publishAccess(ctx, m.roomId, change);
+    return change.access;
   },
 
   'room:leave': async (ctx) => {

@@ -55,6 +55,17 @@ export const sessionHandlers = {
       });
       io.in(out.replacedSocket).disconnectSockets(true);
     }
+    for (const gone of out.evicted) {
+      // Joined the room while its members were away, without its password.
+      socket.to(channel).emit('peer:left', { id: gone.id, reason: 'left' });
+      if (gone.socketId !== null) {
+        io.to(gone.socketId).emit('server:error', {
+          code: ErrorCode.PASSWORD_REQUIRED,
+          message: 'this room needs a password',
+        });
+        io.in(gone.socketId).disconnectSockets(true);
+      }
+    }
     if (out.kind === 'returned') {
       socket.to(channel).emit('peer:joined', out.self);
     } else {
@@ -93,6 +104,7 @@ export const sessionHandlers = {
       capacity: out.capacity,
       ice: buildIceConfig(ctx.config.turn, out.self.id, Date.now()),
       options: out.options,
+      access: out.access,
       call: out.call,
       chat: out.chat,
       session: ctx.tokens.issue(out.session, ctx.epoch),
