@@ -20,6 +20,7 @@ import type {
   MediaState,
   PeerId,
   PeerInfo,
+  RoomAccess,
   RoomOptions,
   RoomStatus,
 } from '@parley/protocol';
@@ -85,6 +86,7 @@ export function createParleySession(client: ParleyClient) {
   const self = shallowRef<PeerInfo | null>(null);
   const participants = shallowRef<readonly PeerInfo[]>([]);
   const roomOptions = shallowRef<RoomOptions | null>(null);
+  const roomAccess = shallowRef<RoomAccess | null>(null);
   /** The room's call, also when we are not in it (others can see and join it). */
   const roomCall = shallowRef<CallInfo | null>(null);
 
@@ -187,9 +189,13 @@ export function createParleySession(client: ParleyClient) {
     room.value = current;
     self.value = me;
     roomOptions.value = client.roomOptions;
+    roomAccess.value = client.roomAccess;
     roomCall.value = client.roomCall;
     chat.sync();
     syncParticipants();
+  });
+  client.on(ClientEvent.RoomAccessChanged, (access) => {
+    roomAccess.value = access;
   });
   client.on(ClientEvent.RoomCallChanged, (info) => {
     roomCall.value = info;
@@ -351,6 +357,7 @@ export function createParleySession(client: ParleyClient) {
     self.value = null;
     participants.value = [];
     roomOptions.value = null;
+    roomAccess.value = null;
     roomCall.value = null;
     chat.reset();
     call.value = null;
@@ -428,8 +435,12 @@ export function createParleySession(client: ParleyClient) {
     }
   }
 
-  /** `options` apply only when this join creates the room. */
-  async function join(roomId: string, name: string, options: RoomOptions): Outcome {
+  /** `options` apply only when this join creates the room; `password` enters (or protects) it. */
+  async function join(
+    roomId: string,
+    name: string,
+    options: RoomOptions & { password?: string },
+  ): Outcome {
     try {
       await ensureConnected();
       // Coming back after a reload holds a seat already: no "room is full" for it.
@@ -445,6 +456,7 @@ export function createParleySession(client: ParleyClient) {
       capacity.value = result.capacity;
       self.value = result.self;
       roomOptions.value = result.options;
+      roomAccess.value = client.roomAccess;
       roomCall.value = client.roomCall;
       chat.sync();
       syncParticipants();
@@ -494,6 +506,25 @@ export function createParleySession(client: ParleyClient) {
 
   function dismissLost(): void {
     lostRoom.value = null;
+  }
+
+  /** A member sets (string), changes or removes (null) the room's password. */
+  async function setRoomPassword(password: string | null): Outcome {
+    try {
+      await client.setRoomPassword(password);
+      return null;
+    } catch (error) {
+      return toUiError(error);
+    }
+  }
+
+  async function setRoomLocked(locked: boolean): Outcome {
+    try {
+      await client.setRoomLocked(locked);
+      return null;
+    } catch (error) {
+      return toUiError(error);
+    }
   }
 
   async function leave(): Promise<void> {
@@ -663,6 +694,7 @@ export function createParleySession(client: ParleyClient) {
     participants,
     peersById,
     roomOptions,
+    roomAccess,
     roomCall,
     joined,
     call,
@@ -708,6 +740,8 @@ export function createParleySession(client: ParleyClient) {
     join,
     resumeStored,
     retryLost,
+    setRoomPassword,
+    setRoomLocked,
     dismissLost,
     leave,
     invite,

@@ -52,6 +52,21 @@ const en = {
     joinOnEntry: 'Meeting link: everyone joins the call on entry',
     joinOnEntryHint: 'Applies when you create the room. Nobody has to be rung.',
     joinOnEntryExisting: 'This room already exists: this is its setting.',
+    password: 'Room password',
+    passwordHint: 'This room is protected: enter its password.',
+    newPassword: 'Password (optional)',
+    newPasswordHint: 'When you create the room: only people who know it get in.',
+  },
+  access: {
+    heading: 'Who can get in',
+    protected: 'Protected by a password',
+    open: 'No password: anyone with the link can join',
+    locked: 'Locked: nobody new can join',
+    newPassword: 'New password',
+    setPassword: 'Set password',
+    removePassword: 'Remove password',
+    lock: 'Lock the room',
+    unlock: 'Unlock the room',
   },
   validation: {
     INVALID_NAME: 'Enter your name (1 to {max} characters).',
@@ -233,6 +248,9 @@ const en = {
     SESSION_NOT_FOUND: 'You were away too long and left the room. Join it again.',
     SESSION_REPLACED: 'This call continues in another tab or window.',
     UNAVAILABLE: 'The server is restarting. Try again in a moment.',
+    PASSWORD_REQUIRED: 'This room is protected: enter its password.',
+    WRONG_PASSWORD: 'Wrong password. Try again.',
+    ROOM_LOCKED: 'This room is locked: nobody new can join right now.',
     // SDK error codes (@parley/client ClientErrorCode)
     MEDIA_PERMISSION_DENIED:
       'Camera and microphone access is blocked. Click the camera icon or the lock in the address bar, allow camera and microphone for this site, then press “Try camera and microphone again”.',
