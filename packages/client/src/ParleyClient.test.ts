@@ -70,8 +70,10 @@ async function startFakeServer() {
     /** What session:resume answers (default: the room as joined, not restored). */
     resume?: (payload: Record<string, unknown>) => unknown;
   } = {};
+  const handshakes: unknown[] = [];
   io.on('connection', (socket) => {
     sockets.push(socket);
+    handshakes.push(socket.handshake.auth);
     socket.onAny((event: string, payload: Record<string, unknown>, ack: (r: unknown) => void) => {
       received.push({ event, payload });
       const roomState = (selfId: string, name: unknown, media: unknown) => ({
@@ -88,6 +90,7 @@ async function startFakeServer() {
         ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
         options: { joinCallOnEntry: payload['options'] !== undefined },
         access: { passwordRequired: payload['password'] !== undefined, locked: false },
+        role: 'guest',
         call: hooks.joinCall ?? null,
         chat: hooks.joinChat ?? [],
         session: grant(selfId),
@@ -151,6 +154,7 @@ async function startFakeServer() {
     },
     joins: () => joins,
     resumes: () => resumes,
+    handshakes,
     close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
 }
@@ -346,6 +350,26 @@ describe('ParleyClient (scripted signaling server)', () => {
     expect(roomChanges).toEqual([]);
     expect(left).toEqual([]);
     expect([...client.participants.keys()]).toEqual(['bob']);
+  });
+
+  it('a join token goes in the handshake auth until joined, not on the reconnects after', async () => {
+    client.disconnect();
+    let asked = 0;
+    client = new ParleyClient({
+      url: server.url,
+      requestTimeoutMs: 2000,
+      joinToken: () => `jwt-${++asked}`,
+    });
+    await client.connect();
+    expect(server.handshakes.at(-1)).toMatchObject({ protocolVersion: 2, joinToken: 'jwt-1' });
+    await client.join('team-42', 'Alice');
+    const resumed = nextEvent(client, ClientEvent.SessionStateChanged, (s) => s === 'joined');
+    server.socket().conn.close();
+    await resumed;
+    const last = server.handshakes.at(-1) as Record<string, unknown>;
+    expect(last['protocolVersion']).toBe(2);
+    expect(last['joinToken']).toBeUndefined();
+    expect(server.received.some((r) => JSON.stringify(r.payload).includes('jwt-'))).toBe(false);
   });
 
   it('when the session cannot be resumed, the call ends and the room is joined afresh', async () => {

@@ -52,6 +52,14 @@ export interface ParleyClientOptions {
   /** When to retry a dropped signaling connection and when to give up. */
   reconnectPolicy?: ReconnectPolicy | undefined;
   /**
+   * A join token from your app's backend (a JWT naming room, display name
+   * and role; see the README): sent in the Socket.IO handshake, never in a
+   * URL, until the room is joined (reconnects resume with the session's own
+   * token, so a short-lived join token may expire during the call). A
+   * function is asked anew for every connection.
+   */
+  joinToken?: string | (() => string | Promise<string>) | undefined;
+  /**
    * Where resume tokens survive a page reload (default: sessionStorage; null
    * keeps nothing, so a reload joins as a new participant).
    */
@@ -90,6 +98,7 @@ export interface ResolvedClientOptions {
   connectTimeoutMs: number;
   autoRejoin: boolean;
   reconnectPolicy: ReconnectPolicy;
+  joinToken: string | (() => string | Promise<string>) | undefined;
   sessionStore: SessionStore | null;
   recoveryTiming: Partial<RecoveryTiming> | undefined;
   videoConstraints: MediaTrackConstraints;
@@ -104,6 +113,7 @@ export const DEFAULT_CLIENT_OPTIONS: Omit<
   requestTimeoutMs: 10_000,
   connectTimeoutMs: 10_000,
   autoRejoin: true,
+  joinToken: undefined,
   recoveryTiming: undefined,
   videoConstraints: {
     width: { ideal: 1280 },
@@ -213,6 +223,12 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       connectTimeoutMs: this.options.connectTimeoutMs,
       reconnectPolicy: this.options.reconnectPolicy,
       mediaConnected: () => this.#liveCall()?.mediaConnected ?? false,
+      handshakeAuth: async () => {
+        const token = this.options.joinToken;
+        // Only while not in the room: a resume needs no join token (it may have expired).
+        if (token === undefined || this.#grant !== null) return {};
+        return { joinToken: typeof token === 'function' ? await token() : token };
+      },
     });
     this.media = new LocalMedia(
       {

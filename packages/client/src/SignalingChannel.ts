@@ -42,6 +42,8 @@ export interface SignalingOptions {
   reconnectPolicy?: ReconnectPolicy;
   /** Whether a call's media still flows (the policy does not give up then). */
   mediaConnected?: () => boolean;
+  /** More handshake auth, asked for at every (re)connection (e.g. a join token). */
+  handshakeAuth?: () => Promise<Partial<HandshakeAuth>> | Partial<HandshakeAuth>;
 }
 
 /** Ack envelope; the error code is checked separately so an unknown one is not "malformed". */
@@ -119,11 +121,24 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     if (this.#socket?.connected) return Promise.resolve();
     if (this.#connecting) return this.#connecting;
     if (this.#socket && this.#state === 'reconnecting') return this.#reconnected();
-    const auth: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+    const extra = this.#options.handshakeAuth;
     const socket = io(this.#options.url, {
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      auth: { ...auth },
+      // Evaluated at every (re)connection: what to present can change (a join token only until joined).
+      auth: (cb: (data: object) => void) => {
+        const base: HandshakeAuth = { protocolVersion: PROTOCOL_VERSION };
+        if (!extra) {
+          cb(base);
+          return;
+        }
+        Promise.resolve()
+          .then(extra)
+          .then(
+            (more) => cb({ ...more, ...base }),
+            () => cb(base),
+          );
+      },
       autoConnect: false,
       forceNew: true,
       // Retries follow our ReconnectPolicy (#scheduleRetry), not Socket.IO's own.

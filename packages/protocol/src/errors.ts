@@ -49,6 +49,20 @@ export const ErrorCode = {
   WRONG_PASSWORD: 'WRONG_PASSWORD',
   /** The room is locked: nobody new gets in. */
   ROOM_LOCKED: 'ROOM_LOCKED',
+  /** This server admits only holders of a join token (REQUIRE_JOIN_TOKEN). */
+  JOIN_TOKEN_REQUIRED: 'JOIN_TOKEN_REQUIRED',
+  /** The join token is not a JWT, or its claims are not a join token's. */
+  JOIN_TOKEN_MALFORMED: 'JOIN_TOKEN_MALFORMED',
+  /** The join token was signed with another key (or altered). */
+  JOIN_TOKEN_BAD_SIGNATURE: 'JOIN_TOKEN_BAD_SIGNATURE',
+  /** The join token uses another algorithm than HS256 (`alg: none` included). */
+  JOIN_TOKEN_BAD_ALGORITHM: 'JOIN_TOKEN_BAD_ALGORITHM',
+  /** The join token has expired: the app must mint a new one. */
+  JOIN_TOKEN_EXPIRED: 'JOIN_TOKEN_EXPIRED',
+  /** The join token is not valid yet (its not-before is in the future). */
+  JOIN_TOKEN_NOT_YET_VALID: 'JOIN_TOKEN_NOT_YET_VALID',
+  /** The join token is for another room. */
+  JOIN_TOKEN_WRONG_ROOM: 'JOIN_TOKEN_WRONG_ROOM',
   /** The server failed; details are in the server log only. */
   INTERNAL: 'INTERNAL',
 } as const;

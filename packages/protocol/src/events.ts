@@ -31,6 +31,11 @@ export type ServerToClientEvents = {
 /** Sent by the client in the Socket.IO handshake (`io(url, { auth })`). */
 export interface HandshakeAuth {
   protocolVersion: number;
+  /**
+   * A join token (JWT, HS256) from the embedding app: room, display name,
+   * role. In the handshake, never in a URL (which ends up in logs).
+   */
+  joinToken?: string;
 }
 
 /**

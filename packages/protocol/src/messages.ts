@@ -14,6 +14,7 @@ import {
   PeerConnectionSchema,
   RoomAccessSchema,
   RoomPasswordSchema,
+  RoomRoleSchema,
   RoomStatusSchema,
   SessionDescriptionSchema,
   SessionGrantSchema,
@@ -151,6 +152,8 @@ export const JoinResultSchema = z.object({
   options: RoomOptionsSchema,
   /** Password and lock state of the room. */
   access: RoomAccessSchema,
+  /** Our role in the room (host: from a join token, or the room's creator). */
+  role: RoomRoleSchema,
   /**
    * The room's call at the moment of joining (null = none). In a
    * joinCallOnEntry room the joiner is already one of its participants.

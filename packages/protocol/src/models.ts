@@ -138,6 +138,14 @@ export type RoomOptions = z.infer<typeof RoomOptionsSchema>;
  */
 export const RoomPasswordSchema = z.string().min(1, 'password is empty').max(128);
 
+/**
+ * A member's role. Hosts come from a join token, or created the room (when
+ * the server takes no join tokens); later: hosts admit guests from the
+ * waiting room and may remove participants.
+ */
+export const RoomRoleSchema = z.enum(['host', 'guest']);
+export type RoomRole = z.infer<typeof RoomRoleSchema>;
+
 /** Who gets in: a password, or nobody new at all (locked). Members see it; the lobby asks. */
 export const RoomAccessSchema = z.object({
   passwordRequired: z.boolean(),

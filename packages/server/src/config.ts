@@ -43,8 +43,16 @@ export interface Config {
   readonly pingTimeoutMs: number;
   readonly turn: TurnConfig;
   readonly session: SessionConfig;
+  readonly joinTokens: JoinTokenConfig;
   /** Test-only fault hooks (refused when NODE_ENV=production). */
   readonly testHooks: TestHooksConfig;
+}
+
+export interface JoinTokenConfig {
+  /** JOIN_TOKEN_SECRET (HS256 key); null = this server takes no join tokens. */
+  readonly secret: Buffer | null;
+  /** REQUIRE_JOIN_TOKEN=1: every join (and room check) needs a valid token for that room. */
+  readonly required: boolean;
 }
 
 export interface TestHooksConfig {
@@ -199,6 +207,18 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     default: '3000',
     description:
       'On SIGTERM/SIGINT: clients are told to reconnect, new joins are refused, and requests in flight get up to this long (0..60000 ms) before the server exits 0.',
+  },
+  {
+    name: 'JOIN_TOKEN_SECRET',
+    default: '(unset)',
+    description:
+      'HS256 key (>= 32 bytes) of the join tokens an embedding app mints (npm run token). Set: clients may join with a token (room, name, role); never logged.',
+  },
+  {
+    name: 'REQUIRE_JOIN_TOKEN',
+    default: '0',
+    description:
+      '1: every join and room check needs a valid join token for that room (needs JOIN_TOKEN_SECRET).',
   },
   {
     name: 'TEST_DROP_ANSWER',
@@ -372,6 +392,8 @@ const ServerEnvSchema = z.object({
   RESUME_GRACE_MS: intVar(1000, 600_000, 15_000),
   CLOSED_TAB_GRACE_MS: intVar(500, 60_000, 4000),
   SHUTDOWN_DRAIN_MS: intVar(0, 60_000, 3000),
+  JOIN_TOKEN_SECRET: z.string().optional(),
+  REQUIRE_JOIN_TOKEN: z.enum(['0', '1']).optional(),
   TEST_DROP_ANSWER: z
     .string()
     .optional()
@@ -387,7 +409,7 @@ const ServerEnvSchema = z.object({
 });
 
 /** Variables whose value must never appear in an error message. */
-const SECRET_VARS = new Set(['TURN_SECRET', 'SESSION_SECRET']);
+const SECRET_VARS = new Set(['TURN_SECRET', 'SESSION_SECRET', 'JOIN_TOKEN_SECRET']);
 
 /** Friendlier wording than zod's defaults for the TURN schema's plain checks. */
 const TURN_MESSAGES: Record<string, string> = {
@@ -464,6 +486,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (server.success && server.data.CLOSED_TAB_GRACE_MS > server.data.RESUME_GRACE_MS) {
     problems.push('CLOSED_TAB_GRACE_MS: must not be longer than RESUME_GRACE_MS');
   }
+  const joinSecret = clean.JOIN_TOKEN_SECRET;
+  if (joinSecret !== undefined && Buffer.byteLength(joinSecret) < SESSION_SECRET_MIN_BYTES) {
+    problems.push(
+      `JOIN_TOKEN_SECRET: must be at least ${SESSION_SECRET_MIN_BYTES} bytes (e.g. openssl rand -hex 32)`,
+    );
+  }
+  if (clean.REQUIRE_JOIN_TOKEN?.trim() === '1' && joinSecret === undefined) {
+    problems.push('REQUIRE_JOIN_TOKEN: needs JOIN_TOKEN_SECRET to verify the tokens');
+  }
   if (clean.TEST_DROP_ANSWER !== undefined && clean.NODE_ENV?.trim() === 'production') {
     problems.push('TEST_DROP_ANSWER: a test hook, refused when NODE_ENV=production');
   }
@@ -501,6 +532,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       resumeGraceMs: s.RESUME_GRACE_MS,
       closedTabGraceMs: s.CLOSED_TAB_GRACE_MS,
       drainMs: s.SHUTDOWN_DRAIN_MS,
+    }),
+    joinTokens: Object.freeze({
+      secret: joinSecret === undefined ? null : Buffer.from(joinSecret, 'utf8'),
+      required: s.REQUIRE_JOIN_TOKEN === '1',
     }),
     testHooks: Object.freeze({ dropAnswer: s.TEST_DROP_ANSWER }),
   });

@@ -1,4 +1,4 @@
-import type { MediaState, PeerConnection, PeerId, PeerInfo } from '@parley/protocol';
+import type { MediaState, PeerConnection, PeerId, PeerInfo, RoomRole } from '@parley/protocol';
 
 /**
  * A member of a room. `socketId` is the delivery address for messages meant
@@ -33,6 +33,8 @@ export interface Participant {
    * adopted, fresh joiners who never gave it are sent out.
    */
   viaToken: boolean;
+  /** From the join token, or 'host' for whoever created the room without tokens. */
+  role: RoomRole;
 }
 
 /** The public view of a participant (never includes the socket id). */

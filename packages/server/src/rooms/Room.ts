@@ -97,9 +97,10 @@ export class Room {
    * Whether a newcomer may enter: not when locked; with a password only if
    * it was verified against the room's current hash (`verifiedHash`).
    */
-  assertEntry(verifiedHash: string | null): void {
+  assertEntry(verifiedHash: string | null, admitted = false): void {
     if (this.#locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'this room is locked');
-    if (this.#passwordHash !== null && verifiedHash !== this.#passwordHash) {
+    // A join token's holder was let in by the embedding app: no password asked.
+    if (!admitted && this.#passwordHash !== null && verifiedHash !== this.#passwordHash) {
       throw new AppError(ErrorCode.PASSWORD_REQUIRED, 'this room needs a password');
     }
   }
@@ -220,6 +221,7 @@ export class Room {
       peer: p.id,
       name: p.name,
       joinedAt: p.joinedAt,
+      role: p.role,
       roomClaim: this.claim(),
       call: this.callClaim(id),
     };

@@ -35,6 +35,7 @@ describe('RoomRegistry', () => {
       capacity: 3,
       options: { joinCallOnEntry: false },
       access: { passwordRequired: false, locked: false },
+      role: 'host',
       call: null,
       chat: [],
       callEffect: null,
@@ -43,6 +44,7 @@ describe('RoomRegistry', () => {
         peer: 'p1',
         name: 'Ann',
         joinedAt: 42,
+        role: 'host',
         roomClaim: {
           createdAt: 42,
           createdBy: 'p1',

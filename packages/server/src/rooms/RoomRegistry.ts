@@ -10,6 +10,7 @@ import {
   type RoomAccess,
   type RoomId,
   type RoomOptions,
+  type RoomRole,
   type RoomStatus,
 } from '@parley/protocol';
 import { resolveCallEffect, type CallEffect } from '../calls/CallEffect.js';
@@ -32,6 +33,8 @@ export interface JoinInput {
   readonly newPasswordHash?: string | null;
   /** The room hash the joiner's password was verified against (null: none given/needed). */
   readonly verifiedHash?: string | null;
+  /** A join token's role: its holder needs no password. Absent: host if creating, else guest. */
+  readonly tokenRole?: RoomRole;
 }
 
 export interface JoinOutcome {
@@ -41,6 +44,7 @@ export interface JoinOutcome {
   readonly capacity: number;
   readonly options: RoomOptions;
   readonly access: RoomAccess;
+  readonly role: RoomRole;
   /** The room's call after the join (joinCallOnEntry: the joiner is in it when it had a seat). */
   readonly call: CallInfo | null;
   /** Chat history, oldest first. */
@@ -159,9 +163,12 @@ export class RoomRegistry {
       tokenCallKey: '',
       claimedCall: null,
       viaToken: false,
+      role: input.tokenRole ?? 'guest',
     };
     return this.store.update(id, (existing) => {
-      existing?.assertEntry(input.verifiedHash ?? null);
+      existing?.assertEntry(input.verifiedHash ?? null, input.tokenRole !== undefined);
+      // Without join tokens, whoever creates the room hosts it.
+      if (!existing && input.tokenRole === undefined) participant.role = 'host';
       const room =
         existing ??
         new Room(id, {
@@ -186,6 +193,7 @@ export class RoomRegistry {
           capacity: room.capacity,
           options: { ...room.options },
           access: room.access(),
+          role: participant.role,
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
           callEffect,
@@ -336,6 +344,7 @@ export class RoomRegistry {
           capacity: room.capacity,
           options: { ...room.options },
           access: room.access(),
+          role: self.role,
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
           session: room.sessionRecord(self.id),
@@ -406,7 +415,7 @@ export class RoomRegistry {
   }
 
   private returning(
-    claims: Pick<ResumeClaims, 'peer' | 'name' | 'joinedAt' | 'call'>,
+    claims: Pick<ResumeClaims, 'peer' | 'name' | 'joinedAt' | 'call'> & { role?: RoomRole },
     socketId: string | null,
     media: MediaState,
     connection: Participant['connection'],
@@ -422,6 +431,7 @@ export class RoomRegistry {
       tokenCallKey: callKey(null),
       claimedCall: claims.call?.id ?? null,
       viaToken: true,
+      role: claims.role ?? 'guest',
     };
   }
 

@@ -9,6 +9,7 @@ const record: SessionRecord = {
   peer: 'peer-1' as PeerId,
   name: 'Ann',
   joinedAt: 1000,
+  role: 'host',
   roomClaim: {
     createdAt: 1000,
     createdBy: 'peer-1' as PeerId,

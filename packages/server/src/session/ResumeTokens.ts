@@ -6,6 +6,7 @@ import {
   PeerIdSchema,
   RoomIdSchema,
   RoomOptionsSchema,
+  RoomRoleSchema,
   type SessionGrant,
 } from '@parley/protocol';
 import { z } from 'zod';
@@ -63,6 +64,8 @@ export const ResumeClaimsSchema = z.object({
   peer: PeerIdSchema,
   name: z.string().min(1).max(Limits.DISPLAY_NAME_MAX),
   joinedAt: z.number().int().nonnegative(),
+  /** Host status survives a reconnect and a restart. */
+  role: RoomRoleSchema.default('guest'),
   roomClaim: RoomClaimSchema,
   call: CallClaimSchema.nullable(),
   /** Expiry, Unix ms. */

@@ -4,6 +4,8 @@ import {
   type ConnectErrorData,
   type HandshakeAuth,
 } from '@parley/protocol';
+import { AppError } from '../errors.js';
+import { joinTokenKey, verifyJoinToken, type JoinClaims } from '../session/joinTokens.js';
 import { Connection } from './Connection.js';
 import { handleInbound } from './handle.js';
 import { callHandlers } from './handlers/call.js';
@@ -38,20 +40,45 @@ function checkProtocolVersion(auth: unknown): ConnectErrorData | null {
   };
 }
 
+function refuse(next: (err?: Error) => void, refusal: ConnectErrorData): void {
+  const err = new Error(refusal.message) as Error & { data: ConnectErrorData };
+  err.data = refusal;
+  next(err);
+}
+
 export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void {
+  const joinKey = ctx.config.joinTokens.secret ? joinTokenKey(ctx.config.joinTokens.secret) : null;
+  const claimsOf = new WeakMap<object, JoinClaims>();
   io.use((socket, next) => {
     const refusal = checkProtocolVersion(socket.handshake.auth);
-    if (!refusal) {
+    if (refusal) {
+      refuse(next, refusal);
+      return;
+    }
+    // A join token (from an embedding app) travels in the handshake, never in a URL.
+    const token = (socket.handshake.auth as { joinToken?: unknown } | null)?.joinToken;
+    if (token === undefined) {
       next();
       return;
     }
-    const err = new Error(refusal.message) as Error & { data: ConnectErrorData };
-    err.data = refusal;
-    next(err);
+    if (!joinKey) {
+      refuse(next, { code: ErrorCode.UNAUTHORIZED, message: 'this server takes no join tokens' });
+      return;
+    }
+    verifyJoinToken(token, joinKey).then(
+      (claims) => {
+        claimsOf.set(socket, claims);
+        next();
+      },
+      (err: unknown) => {
+        if (err instanceof AppError) refuse(next, { code: err.code, message: err.message });
+        else refuse(next, { code: ErrorCode.INTERNAL, message: 'could not check the join token' });
+      },
+    );
   });
 
   io.on('connection', (socket) => {
-    socket.data = { peerId: null, roomId: null };
+    socket.data = { peerId: null, roomId: null, joinClaims: claimsOf.get(socket) ?? null };
     const conn = new Connection(ctx, socket);
 
     socket.onAny((event: unknown, ...args: unknown[]) => {

@@ -17,6 +17,7 @@ import type { PasswordAttempts } from '../rooms/PasswordAttempts.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { Outbox } from '../session/Outbox.js';
 import type { ResumeTokens } from '../session/ResumeTokens.js';
+import type { JoinClaims } from '../session/joinTokens.js';
 import type { SessionTimers } from '../session/SessionTimers.js';
 
 /**
@@ -26,6 +27,8 @@ import type { SessionTimers } from '../session/SessionTimers.js';
 export interface SocketData {
   peerId: PeerId | null;
   roomId: RoomId | null;
+  /** The verified claims of the join token sent in the handshake, if any. */
+  joinClaims: JoinClaims | null;
 }
 
 type InterServerEvents = Record<string, never>;

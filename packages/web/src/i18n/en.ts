@@ -251,6 +251,16 @@ const en = {
     PASSWORD_REQUIRED: 'This room is protected: enter its password.',
     WRONG_PASSWORD: 'Wrong password. Try again.',
     ROOM_LOCKED: 'This room is locked: nobody new can join right now.',
+    JOIN_TOKEN_REQUIRED: 'This server lets you in only from the app that invited you.',
+    JOIN_TOKEN_MALFORMED: 'Your invitation is not valid. Open the call again from the app.',
+    JOIN_TOKEN_BAD_SIGNATURE:
+      'Your invitation could not be verified. Open the call again from the app.',
+    JOIN_TOKEN_BAD_ALGORITHM:
+      'Your invitation could not be verified. Open the call again from the app.',
+    JOIN_TOKEN_EXPIRED: 'Your invitation has expired. Open the call again from the app.',
+    JOIN_TOKEN_NOT_YET_VALID:
+      'Your invitation is not valid yet. Try again at the time of the call.',
+    JOIN_TOKEN_WRONG_ROOM: 'Your invitation is for another room.',
     // SDK error codes (@parley/client ClientErrorCode)
     MEDIA_PERMISSION_DENIED:
       'Camera and microphone access is blocked. Click the camera icon or the lock in the address bar, allow camera and microphone for this site, then press “Try camera and microphone again”.',

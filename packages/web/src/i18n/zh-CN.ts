@@ -246,6 +246,13 @@ const zhCN: MessageSchema = {
     PASSWORD_REQUIRED: '此房间受密码保护：请输入密码。',
     WRONG_PASSWORD: '密码错误。请重试。',
     ROOM_LOCKED: '此房间已锁定：目前新成员无法加入。',
+    JOIN_TOKEN_REQUIRED: '此服务器只允许通过邀请你的应用进入。',
+    JOIN_TOKEN_MALFORMED: '你的邀请无效。请从应用中重新打开通话。',
+    JOIN_TOKEN_BAD_SIGNATURE: '无法验证你的邀请。请从应用中重新打开通话。',
+    JOIN_TOKEN_BAD_ALGORITHM: '无法验证你的邀请。请从应用中重新打开通话。',
+    JOIN_TOKEN_EXPIRED: '你的邀请已过期。请从应用中重新打开通话。',
+    JOIN_TOKEN_NOT_YET_VALID: '你的邀请尚未生效。请在通话时间再试。',
+    JOIN_TOKEN_WRONG_ROOM: '你的邀请属于另一个房间。',
     MEDIA_PERMISSION_DENIED:
       '摄像头和麦克风的访问被阻止。请点击地址栏中的摄像头图标或锁形图标，允许此网站使用摄像头和麦克风，然后点击“重试摄像头和麦克风”。',
     MEDIA_DEVICE_NOT_FOUND: '未找到摄像头或麦克风。请连接设备后重试。',

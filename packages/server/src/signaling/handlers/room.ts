@@ -5,6 +5,7 @@ import {
   type RoomAccess,
   type RoomId,
 } from '@parley/protocol';
+import type { JoinClaims } from '../../session/joinTokens.js';
 import type { SessionRecord } from '../../session/ResumeTokens.js';
 import { AppError } from '../../errors.js';
 import { hashPassword, verifyPassword } from '../../rooms/passwords.js';
@@ -134,8 +135,29 @@ function publishAccess(
   }
 }
 
+/**
+ * With REQUIRE_JOIN_TOKEN, a room is visible only to holders of a token for
+ * it; any join token names the one room it is good for.
+ */
+function tokenFor(ctx: RequestContext, room: RoomId): JoinClaims | null {
+  const claims = ctx.socket.data.joinClaims;
+  if (claims === null) {
+    if (ctx.config.joinTokens.required) {
+      throw new AppError(ErrorCode.JOIN_TOKEN_REQUIRED, 'this server needs a join token');
+    }
+    return null;
+  }
+  if (claims.room !== room) {
+    throw new AppError(ErrorCode.JOIN_TOKEN_WRONG_ROOM, 'the join token is for another room');
+  }
+  return claims;
+}
+
 export const roomHandlers = {
-  'room:check': (ctx, p) => ctx.rooms.check(p.room),
+  'room:check': (ctx, p) => {
+    tokenFor(ctx, p.room);
+    return ctx.rooms.check(p.room);
+  },
 
   'room:join': async (ctx, p) => {
     const current = membershipOf(ctx.socket);
@@ -146,12 +168,15 @@ export const roomHandlers = {
       );
     }
     refuseWhileDraining(ctx);
-    const verifiedHash = await checkPassword(ctx, p.room, p.password);
+    const token = tokenFor(ctx, p.room);
+    // A token's holder was let in by the embedding app: its name, its role, no password.
+    const verifiedHash = token ? null : await checkPassword(ctx, p.room, p.password);
     // A room this join creates gets the given password (hashed; never kept in clear).
     const newPasswordHash =
       verifiedHash === null && p.password !== undefined ? await hashPassword(p.password) : null;
     const joined = await ctx.rooms.join(p.room, {
-      name: p.name,
+      ...(token ? { tokenRole: token.role } : {}),
+      name: token?.name ?? p.name,
       media: p.media ?? NO_MEDIA,
       socketId: ctx.socket.id,
       options: p.options,
@@ -181,6 +206,7 @@ export const roomHandlers = {
       ice: buildIceConfig(ctx.config.turn, joined.self.id, Date.now()),
       options: joined.options,
       access: joined.access,
+      role: joined.role,
       call: joined.call,
       chat: joined.chat,
       session: ctx.tokens.issue(joined.session, ctx.epoch),

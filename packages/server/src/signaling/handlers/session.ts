@@ -105,6 +105,7 @@ export const sessionHandlers = {
       ice: buildIceConfig(ctx.config.turn, out.self.id, Date.now()),
       options: out.options,
       access: out.access,
+      role: out.role,
       call: out.call,
       chat: out.chat,
       session: ctx.tokens.issue(out.session, ctx.epoch),
