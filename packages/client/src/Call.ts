@@ -72,6 +72,7 @@ export type PeerSessionLike = Pick<
   | 'setVideoCaps'
   | 'networkChanged'
   | 'restartIce'
+  | 'clearTrack'
 >;
 
 /** How the client learned that the call is active for us. */
@@ -367,6 +368,11 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /** @internal A local device switch: new track on every sender of its kind. */
+  async clearTrack(kind: 'audio' | 'video'): Promise<void> {
+    await Promise.all([...this.#sessions.values()].map((s) => s.clearTrack(kind)));
+  }
+
+  /** @internal A local device switch (or the camera back on): the new track on every sender of its kind. */
   async replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void> {
     await Promise.all([...this.#sessions.values()].map((s) => s.replaceTrack(track, stream)));
     this.#applyCaps(); // a newly added camera sender gets the cap of this call size

@@ -21,6 +21,8 @@ import { TypedEmitter } from './TypedEmitter.js';
 export interface LocalMediaHooks {
   /** Put a new local track on every peer connection's sender of its kind. */
   replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void>;
+  /** Send nothing on the senders of `kind` (the camera was turned off and released). */
+  clearTrack(kind: 'audio' | 'video'): Promise<void>;
   /** What we send changed (mute/camera/device lost/screen share): tell the room. */
   publishState(state: MediaState): Promise<void>;
   /** A screen share started: send it on every peer connection. */
@@ -65,9 +67,11 @@ async function getUserMedia(constraints: MediaStreamConstraints): Promise<MediaS
 }
 
 /**
- * The local camera and microphone: capture, mute/camera-off (track.enabled,
- * so the peer connections keep their senders), device switching with
- * replaceTrack (no renegotiation) and the device list.
+ * The local camera and microphone: capture, mute (track.enabled: the
+ * microphone keeps running and sends silence), camera off (the camera track
+ * is stopped, so the device is released and its light goes off; turning it
+ * on captures afresh and replaceTrack puts it on the same senders, with no
+ * renegotiation), device switching with replaceTrack and the device list.
  */
 export class LocalMedia extends TypedEmitter<MediaEvents> {
   readonly #hooks: LocalMediaHooks;
@@ -168,11 +172,29 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
     await this.#publish();
   }
 
-  /** Camera off/on (the track keeps running so turning it on is instant). */
-  async setVideoEnabled(enabled: boolean): Promise<void> {
-    this.#videoEnabled = enabled;
-    for (const t of this.#stream?.getVideoTracks() ?? []) t.enabled = enabled;
-    await this.#publish();
+  /**
+   * Camera off releases the camera (its light goes off), as Meet and LiveKit
+   * do; on captures it again (the selected device) and puts the new track
+   * on the same senders (replaceTrack: no renegotiation).
+   */
+  setVideoEnabled(enabled: boolean): Promise<void> {
+    return this.#serialize(async () => {
+      this.#videoEnabled = enabled;
+      const stream = this.#stream;
+      const video = stream?.getVideoTracks() ?? [];
+      if (!enabled) {
+        if (stream && video.length > 0) {
+          this.#setStream(new MediaStream(stream.getAudioTracks()));
+          for (const t of video) t.stop();
+          await this.#hooks.clearTrack('video');
+        }
+      } else if (stream && !video.some((t) => t.readyState === 'live')) {
+        const track = await this.#captureTrack('video', this.#selected.videoinput);
+        await this.#install(track, undefined);
+        return;
+      }
+      await this.#publish();
+    });
   }
 
   /** Devices by kind. Labels are empty until permission was granted once (start()). */
@@ -186,9 +208,15 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
     }
   }
 
-  /** Use another camera: replaceTrack on every call, no renegotiation. */
+  /** Use another camera: replaceTrack on every call, no renegotiation (camera off: chosen for later). */
   switchVideoInput(deviceId: string): Promise<void> {
-    return this.#serialize(() => this.#switch('video', deviceId));
+    return this.#serialize(async () => {
+      if (!this.#videoEnabled) {
+        this.#selected = { ...this.#selected, videoinput: deviceId };
+        return;
+      }
+      await this.#switch('video', deviceId);
+    });
   }
 
   /** Use another microphone: replaceTrack on every call, no renegotiation. */

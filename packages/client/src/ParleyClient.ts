@@ -235,6 +235,9 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         replaceTrack: async (track, stream) => {
           await this.#call?.replaceTrack(track, stream);
         },
+        clearTrack: async (kind) => {
+          await this.#call?.clearTrack(kind);
+        },
         publishState: (state) => this.#publishMediaState(state),
         addScreen: (stream) => this.#liveCall()?.addScreen(stream),
         removeScreen: () => this.#liveCall()?.removeScreen(),

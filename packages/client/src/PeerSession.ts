@@ -341,6 +341,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#planRestart('network-changed');
   }
 
+  /** Send nothing on the sender of `kind` (the track was released); the sender stays for later. */
+  async clearTrack(kind: 'audio' | 'video'): Promise<void> {
+    if (this.#closed) return;
+    await this.#senders.get(kind)?.replaceTrack(null);
+  }
+
   /** Tear down: every handler nulled, timers cleared, the PC closed. Local tracks are not ours to stop. */
   close(): void {
     if (this.#closed) return;
