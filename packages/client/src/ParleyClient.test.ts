@@ -89,7 +89,11 @@ async function startFakeServer() {
         capacity: 6,
         ice: { iceServers: [{ urls: ['stun:127.0.0.1:3478'] }], expiresAt: null },
         options: { joinCallOnEntry: payload['options'] !== undefined },
-        access: { passwordRequired: payload['password'] !== undefined, locked: false },
+        access: {
+          passwordRequired: payload['password'] !== undefined,
+          locked: false,
+          waitingRoom: false,
+        },
         role: 'guest',
         call: hooks.joinCall ?? null,
         chat: hooks.joinChat ?? [],

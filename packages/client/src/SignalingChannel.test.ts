@@ -58,7 +58,7 @@ const ROOM_STATUS = {
   capacity: 6,
   full: false,
   options: { joinCallOnEntry: false },
-  access: { passwordRequired: false, locked: false },
+  access: { passwordRequired: false, locked: false, waitingRoom: false },
 };
 
 describe('SignalingChannel against a real Socket.IO server', () => {

@@ -49,6 +49,16 @@ export const ErrorCode = {
   WRONG_PASSWORD: 'WRONG_PASSWORD',
   /** The room is locked: nobody new gets in. */
   ROOM_LOCKED: 'ROOM_LOCKED',
+  /**
+   * Not an error of the request: the join put us in the waiting room. The
+   * room is entered when a host admits us (waiting:admitted carries the
+   * join result) or not (waiting:denied).
+   */
+  IN_WAITING_ROOM: 'IN_WAITING_ROOM',
+  /** A host did not let us in (or sent us out of the room). */
+  ENTRY_DENIED: 'ENTRY_DENIED',
+  /** Only a host of the room may do this. */
+  NOT_HOST: 'NOT_HOST',
   /** This server admits only holders of a join token (REQUIRE_JOIN_TOKEN). */
   JOIN_TOKEN_REQUIRED: 'JOIN_TOKEN_REQUIRED',
   /** The join token is not a JWT, or its claims are not a join token's. */

@@ -18,6 +18,7 @@ import {
   RoomStatusSchema,
   SessionDescriptionSchema,
   SessionGrantSchema,
+  WaitingGuestSchema,
 } from './models.js';
 
 /*
@@ -40,7 +41,15 @@ export const RoomJoinSchema = z.strictObject({
    * password (optional). Sent in the message, never in a URL.
    */
   password: RoomPasswordSchema.optional(),
+  /** Creating a room: guests wait until a host admits them. */
+  waitingRoom: z.boolean().optional(),
 });
+/** A host admits or turns away someone in the waiting room. */
+export const WaitingDecisionSchema = z.strictObject({ id: PeerIdSchema });
+/** A host sends a participant out of the room (it needs admission to come back). */
+export const RoomRemoveSchema = z.strictObject({ peer: PeerIdSchema });
+/** A host switches the waiting room on or off. */
+export const RoomWaitingSchema = z.strictObject({ enabled: z.boolean() });
 /** A member sets, changes (a string) or removes (null) the room's password. */
 export const RoomSetPasswordSchema = z.strictObject({ password: RoomPasswordSchema.nullable() });
 /** A member locks the room (nobody new gets in) or opens it again. */
@@ -106,6 +115,10 @@ export const ClientMessageSchemas = {
   'room:leave': RoomLeaveSchema,
   'room:set-password': RoomSetPasswordSchema,
   'room:lock': RoomLockSchema,
+  'room:waiting': RoomWaitingSchema,
+  'room:remove': RoomRemoveSchema,
+  'waiting:admit': WaitingDecisionSchema,
+  'waiting:deny': WaitingDecisionSchema,
   'session:resume': SessionResumeSchema,
   /** A fresh resume token before the current one expires. */
   'session:renew': EmptyRequestSchema,
@@ -188,6 +201,10 @@ export const AckDataSchemas = {
   'room:leave': EmptyResultSchema,
   'room:set-password': RoomAccessSchema,
   'room:lock': RoomAccessSchema,
+  'room:waiting': RoomAccessSchema,
+  'room:remove': EmptyResultSchema,
+  'waiting:admit': EmptyResultSchema,
+  'waiting:deny': EmptyResultSchema,
   'session:resume': ResumeResultSchema,
   'session:renew': SessionGrantSchema,
   'session:closing': EmptyResultSchema,
@@ -257,6 +274,14 @@ export const ServerMessageSchemas = {
   'peer:connection': PeerConnectionChangedSchema,
   /** The room's password or lock changed (to every member). */
   'room:access': RoomAccessSchema,
+  /** Who is in the waiting room (to hosts only, whenever it changes). */
+  'waiting:updated': z.object({ waiting: z.array(WaitingGuestSchema).max(100) }),
+  /** A host let us in: the room as a join result would give it. */
+  'waiting:admitted': JoinResultSchema,
+  /** A host did not let us in. */
+  'waiting:denied': z.object({ reason: z.enum(['denied', 'room-closed']) }),
+  /** A host sent us out of the room; the session is over. */
+  'room:removed': z.object({ reason: z.literal('removed') }),
   /** A fresh resume token (what it names changed: e.g. we entered or left the call). */
   'session:token': SessionGrantSchema,
   'server:draining': ServerDrainingSchema,

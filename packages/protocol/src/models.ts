@@ -102,7 +102,8 @@ export const CallEndReasonSchema = z.enum([
 ]);
 export type CallEndReason = z.infer<typeof CallEndReasonSchema>;
 
-export const PeerLeftReasonSchema = z.enum(['left', 'disconnected']);
+/** removed: a host sent the member out (it needs admission to come back). */
+export const PeerLeftReasonSchema = z.enum(['left', 'disconnected', 'removed']);
 export type PeerLeftReason = z.infer<typeof PeerLeftReasonSchema>;
 
 export const SessionDescriptionSchema = z.object({
@@ -150,7 +151,18 @@ export type RoomRole = z.infer<typeof RoomRoleSchema>;
 export const RoomAccessSchema = z.object({
   passwordRequired: z.boolean(),
   locked: z.boolean(),
+  /** Guests wait until a host admits them (set by the creator, a host, or a guest's join token). */
+  waitingRoom: z.boolean(),
 });
+
+/** Someone in the waiting room, as hosts see them. */
+export const WaitingGuestSchema = z.object({
+  id: PeerIdSchema,
+  name: DisplayNameSchema,
+  /** Server time (ms) since when they wait. */
+  since: z.number().int().nonnegative(),
+});
+export type WaitingGuest = z.infer<typeof WaitingGuestSchema>;
 export type RoomAccess = z.infer<typeof RoomAccessSchema>;
 
 export const RoomStatusSchema = z.object({

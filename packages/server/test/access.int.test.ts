@@ -46,11 +46,16 @@ describe('room passwords', () => {
     const { url } = await start();
     const room = newRoom();
     const owner = await joinWith(url, room, 'Doctor', 'open sesame');
-    expect(okData(owner.res).access).toEqual({ passwordRequired: true, locked: false });
+    expect(okData(owner.res).access).toEqual({
+      passwordRequired: true,
+      locked: false,
+      waitingRoom: false,
+    });
     const probe = await connectClient(url);
     expect(okData(await request(probe, 'room:check', { room })).access).toEqual({
       passwordRequired: true,
       locked: false,
+      waitingRoom: false,
     });
     expect((await joinWith(url, room, 'Eve')).res).toMatchObject({
       ok: false,
@@ -92,8 +97,8 @@ describe('room passwords', () => {
     const token = waitFor(member.socket, 'session:token');
     expect(
       okData(await request(owner.socket, 'room:set-password', { password: 'second-password' })),
-    ).toEqual({ passwordRequired: true, locked: false });
-    expect(await heard).toEqual({ passwordRequired: true, locked: false });
+    ).toEqual({ passwordRequired: true, locked: false, waitingRoom: false });
+    expect(await heard).toEqual({ passwordRequired: true, locked: false, waitingRoom: false });
     await token;
     expect((await joinWith(url, room, 'Late', 'first-password')).res).toMatchObject({
       error: { code: 'WRONG_PASSWORD' },
@@ -153,7 +158,7 @@ describe('room passwords', () => {
         token: grant.token,
       }),
     );
-    expect(resumed.access).toEqual({ passwordRequired: true, locked: false });
+    expect(resumed.access).toEqual({ passwordRequired: true, locked: false, waitingRoom: false });
     expect(resumed.peers).toEqual([]);
     expect(await sentOut).toMatchObject({ code: 'PASSWORD_REQUIRED' });
     await expect.poll(() => stranger.socket.connected).toBe(false);

@@ -102,7 +102,7 @@ describe('Room', () => {
       capacity: 2,
       full: false,
       options: { joinCallOnEntry: true },
-      access: { passwordRequired: false, locked: false },
+      access: { passwordRequired: false, locked: false, waitingRoom: false },
     });
     room.add(participant('b'));
     expect(room.status().full).toBe(true);

@@ -7,6 +7,8 @@ import {
   type RoomAccess,
   type RoomId,
   type RoomOptions,
+  type RoomRole,
+  type WaitingGuest,
   type RoomStatus,
 } from '@parley/protocol';
 import { CallRegistry } from '../calls/CallRegistry.js';
@@ -29,6 +31,18 @@ export interface RoomSettings {
   /** scrypt record of the password (see passwords.ts); null = none. */
   readonly passwordHash?: string | null;
   readonly locked?: boolean;
+  readonly waitingRoom?: boolean;
+  readonly removed?: readonly PeerId[];
+}
+
+/** Someone waiting for a host to let them in: not a member, sees nothing of the room. */
+export interface WaitingEntry {
+  readonly id: PeerId;
+  readonly name: string;
+  readonly media: MediaState;
+  readonly since: number;
+  readonly socketId: string;
+  readonly role: RoomRole;
 }
 
 /**
@@ -47,6 +61,9 @@ export class Room {
   #createdAt: number;
   #passwordHash: string | null;
   #locked: boolean;
+  #waitingRoom: boolean;
+  readonly #waiting = new Map<PeerId, WaitingEntry>();
+  readonly #removed: Set<PeerId>;
   private readonly members = new Map<PeerId, Participant>();
 
   constructor(
@@ -59,6 +76,8 @@ export class Room {
     this.#createdAt = settings.createdAt;
     this.#passwordHash = settings.passwordHash ?? null;
     this.#locked = settings.locked ?? false;
+    this.#waitingRoom = settings.waitingRoom ?? false;
+    this.#removed = new Set(settings.removed ?? []);
     this.calls = new CallRegistry({
       maxMembers: settings.meshMax,
       joinOnEntry: settings.options.joinCallOnEntry,
@@ -82,7 +101,69 @@ export class Room {
   }
 
   access(): RoomAccess {
-    return { passwordRequired: this.#passwordHash !== null, locked: this.#locked };
+    return {
+      passwordRequired: this.#passwordHash !== null,
+      locked: this.#locked,
+      waitingRoom: this.#waitingRoom,
+    };
+  }
+
+  get waitingRoom(): boolean {
+    return this.#waitingRoom;
+  }
+
+  setWaitingRoom(enabled: boolean): void {
+    this.#waitingRoom = enabled;
+  }
+
+  /** Put a newcomer in the waiting room (it holds no seat and sees nothing). */
+  addWaiting(entry: WaitingEntry): void {
+    if (this.#waiting.size >= 100) {
+      throw new AppError(ErrorCode.ROOM_FULL, 'too many people are waiting', true);
+    }
+    this.#waiting.set(entry.id, entry);
+  }
+
+  takeWaiting(id: PeerId): WaitingEntry | undefined {
+    const entry = this.#waiting.get(id);
+    this.#waiting.delete(id);
+    return entry;
+  }
+
+  /** The waiting entry of a socket that went away, removed. */
+  dropWaitingSocket(socketId: string): WaitingEntry | undefined {
+    for (const entry of this.#waiting.values()) {
+      if (entry.socketId === socketId) {
+        this.#waiting.delete(entry.id);
+        return entry;
+      }
+    }
+    return undefined;
+  }
+
+  waitingList(): WaitingGuest[] {
+    return [...this.#waiting.values()].map((e) => ({ id: e.id, name: e.name, since: e.since }));
+  }
+
+  /** Sockets of the hosts that are connected (they see the waiting room). */
+  hostAddresses(): string[] {
+    const out: string[] = [];
+    for (const p of this.members.values())
+      if (p.role === 'host' && p.socketId) out.push(p.socketId);
+    return out;
+  }
+
+  isHost(id: PeerId): boolean {
+    return this.members.get(id)?.role === 'host';
+  }
+
+  /** A host sent `id` out: it leaves, and its resume token is no good any more. */
+  markRemoved(id: PeerId): void {
+    this.#removed.add(id);
+  }
+
+  isRemoved(id: PeerId): boolean {
+    return this.#removed.has(id);
   }
 
   setPasswordHash(hash: string | null): void {
@@ -113,6 +194,8 @@ export class Room {
       options: { ...this.#options },
       passwordHash: this.#passwordHash,
       locked: this.#locked,
+      waitingRoom: this.#waitingRoom,
+      removed: [...this.#removed].slice(-64),
     };
   }
 
@@ -131,6 +214,8 @@ export class Room {
     const protectedNow = claim.passwordHash !== null && claim.passwordHash !== this.#passwordHash;
     this.#passwordHash = claim.passwordHash;
     this.#locked = claim.locked;
+    this.#waitingRoom = claim.waitingRoom;
+    for (const id of claim.removed) this.#removed.add(id);
     if (!protectedNow && !claim.locked) return [];
     // Who joined while the members were away never gave the room's password
     // (or came into a room that was locked): they are sent out.
@@ -146,8 +231,9 @@ export class Room {
     return this.members.size;
   }
 
+  /** No members and nobody waiting: the room can go. */
   isEmpty(): boolean {
-    return this.members.size === 0;
+    return this.members.size === 0 && this.#waiting.size === 0;
   }
 
   isFull(): boolean {

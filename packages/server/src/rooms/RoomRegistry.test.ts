@@ -30,11 +30,13 @@ describe('RoomRegistry', () => {
     expect(await rooms.check(room)).toMatchObject({ exists: false, participants: 0, capacity: 3 });
     const a = await rooms.join(room, { name: 'Ann', media, socketId: 's1' });
     expect(a).toEqual({
+      kind: 'joined',
+      waiting: [],
       self: { id: 'p1', name: 'Ann', media, joinedAt: 42, connection: 'connected' },
       peers: [],
       capacity: 3,
       options: { joinCallOnEntry: false },
-      access: { passwordRequired: false, locked: false },
+      access: { passwordRequired: false, locked: false, waitingRoom: false },
       role: 'host',
       call: null,
       chat: [],
@@ -51,6 +53,8 @@ describe('RoomRegistry', () => {
           options: { joinCallOnEntry: false },
           passwordHash: null,
           locked: false,
+          waitingRoom: false,
+          removed: [],
         },
         call: null,
       },
@@ -64,7 +68,7 @@ describe('RoomRegistry', () => {
       capacity: 3,
       full: false,
       options: { joinCallOnEntry: false },
-      access: { passwordRequired: false, locked: false },
+      access: { passwordRequired: false, locked: false, waitingRoom: false },
     });
   });
 

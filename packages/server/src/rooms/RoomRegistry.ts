@@ -12,6 +12,7 @@ import {
   type RoomOptions,
   type RoomRole,
   type RoomStatus,
+  type WaitingGuest,
 } from '@parley/protocol';
 import { resolveCallEffect, type CallEffect } from '../calls/CallEffect.js';
 import { AppError } from '../errors.js';
@@ -35,9 +36,34 @@ export interface JoinInput {
   readonly verifiedHash?: string | null;
   /** A join token's role: its holder needs no password. Absent: host if creating, else guest. */
   readonly tokenRole?: RoomRole;
+  /** The join token says: wait for a host. */
+  readonly tokenWaiting?: boolean;
+  /** Creating the room: guests wait for a host. */
+  readonly waitingRoom?: boolean;
+}
+
+export interface WaitingOutcome {
+  readonly kind: 'waiting';
+  /** The waiting guest's id (it becomes its participant id when admitted). */
+  readonly id: PeerId;
+  readonly hosts: string[];
+  readonly waiting: WaitingGuest[];
+}
+
+/** The waiting room changed: who to tell (hosts) and what. */
+export interface WaitingChange {
+  readonly socketId: string;
+  readonly hosts: string[];
+  readonly waiting: WaitingGuest[];
+}
+
+export interface AdmitOutcome extends JoinOutcome {
+  readonly socketId: string;
+  readonly hosts: string[];
 }
 
 export interface JoinOutcome {
+  readonly kind: 'joined';
   readonly self: PeerInfo;
   /** Everyone else, in join order. */
   readonly peers: PeerInfo[];
@@ -49,6 +75,8 @@ export interface JoinOutcome {
   readonly call: CallInfo | null;
   /** Chat history, oldest first. */
   readonly chat: ChatMessage[];
+  /** Who waits for admission (hosts only; empty for guests). */
+  readonly waiting: WaitingGuest[];
   /** The call change this entry caused (joinCallOnEntry rooms), to publish. */
   readonly callEffect: CallEffect | null;
   /** For the joiner's resume token. */
@@ -62,7 +90,7 @@ export interface ResumeInput {
   readonly media?: MediaState | undefined;
 }
 
-export interface ResumeOutcome extends Omit<JoinOutcome, 'callEffect'> {
+export interface ResumeOutcome extends Omit<JoinOutcome, 'callEffect' | 'kind'> {
   /** The room (or this member) had been lost by the server and was rebuilt from the token. */
   readonly restored: boolean;
   /**
@@ -151,7 +179,7 @@ export class RoomRegistry {
    * a joinCallOnEntry room the participant enters the room's call in the
    * same step (see CallRegistry.enter).
    */
-  join(id: RoomId, input: JoinInput): Promise<JoinOutcome> {
+  join(id: RoomId, input: JoinInput): Promise<JoinOutcome | WaitingOutcome> {
     const participant: Participant = {
       id: this.newId(),
       name: input.name,
@@ -165,7 +193,7 @@ export class RoomRegistry {
       viaToken: false,
       role: input.tokenRole ?? 'guest',
     };
-    return this.store.update(id, (existing) => {
+    return this.store.update<JoinOutcome | WaitingOutcome>(id, (existing) => {
       existing?.assertEntry(input.verifiedHash ?? null, input.tokenRole !== undefined);
       // Without join tokens, whoever creates the room hosts it.
       if (!existing && input.tokenRole === undefined) participant.role = 'host';
@@ -180,25 +208,36 @@ export class RoomRegistry {
           createdBy: participant.id,
           createdAt: participant.joinedAt,
           passwordHash: input.newPasswordHash ?? null,
+          waitingRoom: input.waitingRoom === true,
         });
+      // Guests of a room with a waiting room (or whose token says so) wait for a
+      // host, also when no host is there yet; hosts go straight in.
+      if (participant.role !== 'host' && (room.waitingRoom || input.tokenWaiting === true)) {
+        room.addWaiting({
+          id: participant.id,
+          name: participant.name,
+          media: participant.media,
+          since: participant.joinedAt,
+          socketId: input.socketId,
+          role: participant.role,
+        });
+        return {
+          room,
+          result: {
+            kind: 'waiting',
+            id: participant.id,
+            hosts: room.hostAddresses(),
+            waiting: room.waitingList(),
+          },
+        };
+      }
       room.add(participant);
       const entered = room.calls.enter(id, participant.id, this.newCallId, participant.joinedAt);
       const callEffect = entered && resolveCallEffect(room, entered);
       room.markSessionIssued(participant.id);
       return {
         room,
-        result: {
-          self: peerInfo(participant),
-          peers: room.peers(participant.id),
-          capacity: room.capacity,
-          options: { ...room.options },
-          access: room.access(),
-          role: participant.role,
-          call: room.calls.current()?.info() ?? null,
-          chat: room.chat.list(),
-          callEffect,
-          session: room.sessionRecord(participant.id),
-        },
+        result: { kind: 'joined', ...this.joinedView(room, participant), callEffect },
       };
     });
   }
@@ -312,9 +351,13 @@ export class RoomRegistry {
           createdAt: claims.roomClaim.createdAt,
           passwordHash: claims.roomClaim.passwordHash,
           locked: claims.roomClaim.locked,
+          waitingRoom: claims.roomClaim.waitingRoom,
+          removed: claims.roomClaim.removed,
         });
       }
       const evicted = room !== existing || !lostSince ? [] : room.adoptClaim(claims.roomClaim);
+      // Sent out by a host: its session is over, whatever the token says.
+      if (room.isRemoved(claims.peer)) throw gone();
       let restored = existing === undefined;
       const known = room.get(claims.peer);
       const mediaBefore = known ? JSON.stringify(known.media) : '';
@@ -348,6 +391,7 @@ export class RoomRegistry {
           call: room.calls.current()?.info() ?? null,
           chat: room.chat.list(),
           session: room.sessionRecord(self.id),
+          waiting: self.role === 'host' ? room.waitingList() : [],
           evicted: evicted.map((p) => ({ id: p.id, socketId: p.socketId })),
           restored,
           kind,
@@ -440,11 +484,155 @@ export class RoomRegistry {
     return this.store.update(id, (room) => {
       const participant = room?.get(peer);
       if (!room || !participant) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
-      const outcome = room.calls.depart(peer, reason);
+      const outcome = room.calls.depart(peer, reason === 'disconnected' ? 'disconnected' : 'left');
       room.remove(peer);
       const call = outcome && resolveCallEffect(room, outcome);
       return { room: room.isEmpty() ? null : room, result: { self: peerInfo(participant), call } };
     });
+  }
+
+  /**
+   * A host sends `peer` out: it leaves (reason 'removed'), its session can
+   * never be resumed, and the room's waiting room is switched on so that
+   * it cannot come back without a host admitting it.
+   */
+  remove(
+    id: RoomId,
+    host: PeerId,
+    peer: PeerId,
+  ): Promise<LeaveOutcome & { socketId: string | null; access: RoomAccess }> {
+    return this.store.update(id, (room) => {
+      if (!room?.has(host)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      if (!room.isHost(host))
+        throw new AppError(ErrorCode.NOT_HOST, 'only a host may remove someone');
+      const target = room.get(peer);
+      if (!target || peer === host) {
+        throw new AppError(ErrorCode.PEER_NOT_FOUND, 'no such participant in this room');
+      }
+      const outcome = room.calls.depart(peer, 'left');
+      room.remove(peer);
+      room.markRemoved(peer);
+      room.setWaitingRoom(true);
+      const call = outcome && resolveCallEffect(room, outcome);
+      return {
+        room,
+        result: { self: peerInfo(target), call, socketId: target.socketId, access: room.access() },
+      };
+    });
+  }
+
+  /** A host switches the waiting room on or off. */
+  setWaitingRoom(id: RoomId, host: PeerId, enabled: boolean): Promise<AccessChange> {
+    return this.changeAccess(id, host, (room) => {
+      if (!room.isHost(host)) throw new AppError(ErrorCode.NOT_HOST, 'only a host may change this');
+      room.setWaitingRoom(enabled);
+    });
+  }
+
+  /**
+   * A host lets `guest` in from the waiting room: it becomes a member with
+   * a seat (ROOM_FULL if none is free; it keeps waiting then).
+   */
+  admit(id: RoomId, host: PeerId, guest: PeerId): Promise<AdmitOutcome> {
+    return this.store.update<AdmitOutcome>(id, (room) => {
+      if (!room?.has(host)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      if (!room.isHost(host)) throw new AppError(ErrorCode.NOT_HOST, 'only a host may admit');
+      const entry = room.takeWaiting(guest);
+      if (!entry) throw new AppError(ErrorCode.PEER_NOT_FOUND, 'nobody waits under that id');
+      const participant = this.fresh(entry.id, entry.name, entry.media, entry.socketId, entry.role);
+      try {
+        room.add(participant);
+      } catch (err) {
+        room.addWaiting(entry);
+        throw err;
+      }
+      const entered = room.calls.enter(id, participant.id, this.newCallId, participant.joinedAt);
+      const callEffect = entered && resolveCallEffect(room, entered);
+      room.markSessionIssued(participant.id);
+      return {
+        room,
+        result: {
+          kind: 'joined',
+          ...this.joinedView(room, participant),
+          callEffect,
+          socketId: entry.socketId,
+          hosts: room.hostAddresses(),
+          waiting: room.waitingList(),
+        },
+      };
+    });
+  }
+
+  /** A host turns `guest` away (or the guest's socket went): out of the waiting room. */
+  deny(id: RoomId, host: PeerId | null, guest: PeerId): Promise<WaitingChange> {
+    return this.store.update(id, (room) => {
+      if (!room) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+      if (host !== null) {
+        if (!room.has(host)) throw new AppError(ErrorCode.NOT_IN_ROOM, 'not in a room');
+        if (!room.isHost(host)) throw new AppError(ErrorCode.NOT_HOST, 'only a host may deny');
+      }
+      const entry = room.takeWaiting(guest);
+      if (!entry) throw new AppError(ErrorCode.PEER_NOT_FOUND, 'nobody waits under that id');
+      return {
+        room: room.isEmpty() ? null : room,
+        result: {
+          socketId: entry.socketId,
+          hosts: room.hostAddresses(),
+          waiting: room.waitingList(),
+        },
+      };
+    });
+  }
+
+  /** A waiting guest's socket went away: it leaves the waiting room. */
+  dropWaiting(id: RoomId, socketId: string): Promise<WaitingChange | null> {
+    return this.store.update(id, (room) => {
+      const entry = room?.dropWaitingSocket(socketId);
+      if (!room || !entry) return { room: room ?? null, result: null };
+      return {
+        room: room.isEmpty() ? null : room,
+        result: { socketId, hosts: room.hostAddresses(), waiting: room.waitingList() },
+      };
+    });
+  }
+
+  private fresh(
+    id: PeerId,
+    name: string,
+    media: MediaState,
+    socketId: string,
+    role: RoomRole,
+  ): Participant {
+    return {
+      id,
+      name,
+      media: { audio: media.audio, video: media.video, screen: media.screen },
+      joinedAt: this.now(),
+      socketId,
+      connection: 'connected',
+      closing: false,
+      tokenCallKey: '',
+      claimedCall: null,
+      viaToken: false,
+      role,
+    };
+  }
+
+  /** What a member sees of the room when it enters. */
+  private joinedView(room: Room, participant: Participant) {
+    return {
+      self: peerInfo(participant),
+      peers: room.peers(participant.id),
+      capacity: room.capacity,
+      options: { ...room.options },
+      access: room.access(),
+      role: participant.role,
+      call: room.calls.current()?.info() ?? null,
+      chat: room.chat.list(),
+      session: room.sessionRecord(participant.id),
+      /** Hosts see who waits. */
+      waiting: participant.role === 'host' ? room.waitingList() : [],
+    };
   }
 
   updateMedia(id: RoomId, peer: PeerId, media: MediaState): Promise<PeerInfo> {

@@ -16,6 +16,8 @@ const record: SessionRecord = {
     options: { joinCallOnEntry: false },
     passwordHash: null,
     locked: false,
+    waitingRoom: false,
+    removed: [],
   },
   call: null,
 };

@@ -54,6 +54,9 @@ export const RoomClaimSchema = z.object({
   /** The room's password hash (scrypt record; members know the password anyway). */
   passwordHash: z.string().max(256).nullable().default(null),
   locked: z.boolean().default(false),
+  waitingRoom: z.boolean().default(false),
+  /** Sent out by a host: never taken back without admission, a restart included. */
+  removed: z.array(PeerIdSchema).max(64).default([]),
 });
 export type RoomClaim = z.infer<typeof RoomClaimSchema>;
 

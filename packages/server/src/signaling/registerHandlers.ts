@@ -14,6 +14,7 @@ import { iceHandlers } from './handlers/ice.js';
 import { mediaHandlers } from './handlers/media.js';
 import { relayHandlers } from './handlers/relay.js';
 import { dropConnection, leaveRoom, roomHandlers } from './handlers/room.js';
+import { leaveWaitingRoom, waitingHandlers } from './handlers/waiting.js';
 import { sessionHandlers } from './handlers/session.js';
 import type { HandlerMap, ParleyServer, SignalingContext } from './types.js';
 
@@ -21,6 +22,7 @@ import type { HandlerMap, ParleyServer, SignalingContext } from './types.js';
 export const handlers: HandlerMap = {
   ...roomHandlers,
   ...sessionHandlers,
+  ...waitingHandlers,
   ...mediaHandlers,
   ...iceHandlers,
   ...callHandlers,
@@ -78,7 +80,12 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
   });
 
   io.on('connection', (socket) => {
-    socket.data = { peerId: null, roomId: null, joinClaims: claimsOf.get(socket) ?? null };
+    socket.data = {
+      peerId: null,
+      roomId: null,
+      joinClaims: claimsOf.get(socket) ?? null,
+      waitingIn: null,
+    };
     const conn = new Connection(ctx, socket);
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
@@ -106,6 +113,7 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
       const deliberate = reason === 'client namespace disconnect';
       conn.enqueue(async () => {
         try {
+          await leaveWaitingRoom(conn.ctx);
           if (deliberate) await leaveRoom(conn.ctx, 'disconnected');
           else await dropConnection(conn.ctx);
         } catch (err) {

@@ -29,6 +29,8 @@ export interface SocketData {
   roomId: RoomId | null;
   /** The verified claims of the join token sent in the handshake, if any. */
   joinClaims: JoinClaims | null;
+  /** In this room's waiting room (not a member: it receives nothing of the room). */
+  waitingIn: RoomId | null;
 }
 
 type InterServerEvents = Record<string, never>;

@@ -2,10 +2,14 @@ import {
   ErrorCode,
   type PeerId,
   type PeerLeftReason,
+  type JoinResult,
   type RoomAccess,
   type RoomId,
+  type WaitingGuest,
 } from '@parley/protocol';
+import type { JoinOutcome } from '../../rooms/RoomRegistry.js';
 import type { JoinClaims } from '../../session/joinTokens.js';
+import { leaveWaitingRoom } from './waiting.js';
 import type { SessionRecord } from '../../session/ResumeTokens.js';
 import { AppError } from '../../errors.js';
 import { hashPassword, verifyPassword } from '../../rooms/passwords.js';
@@ -13,7 +17,7 @@ import type { LeaveOutcome } from '../../rooms/RoomRegistry.js';
 import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
 import { membershipOf, requireJoined, roomChannel } from '../session.js';
-import type { HandlerMap, RequestContext, SignalingContext } from '../types.js';
+import type { HandlerMap, ParleySocket, RequestContext, SignalingContext } from '../types.js';
 
 /** Media state of a participant who joined without saying: not sending anything yet. */
 const NO_MEDIA = { audio: false, video: false, screen: null } as const;
@@ -123,9 +127,63 @@ async function checkPassword(
   return access.passwordHash;
 }
 
+/**
+ * A socket becomes a member: membership, the room channel, the others hear
+ * `peer:joined`, a meeting-room call change is published; returns what the
+ * member needs (the join result). Also used when a host admits a guest.
+ */
+export async function completeEntry(
+  ctx: SignalingContext,
+  socket: ParleySocket,
+  room: RoomId,
+  joined: JoinOutcome,
+): Promise<JoinResult> {
+  socket.data.peerId = joined.self.id;
+  socket.data.roomId = room;
+  const channel = roomChannel(room);
+  const rctx = { ...ctx, socket, log: ctx.log };
+  if (!socket.connected) {
+    // The socket went while we joined (its disconnect clean-up saw no
+    // membership yet): no participant may outlive its connection.
+    await leaveRoom(rctx, 'disconnected');
+    throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the join');
+  }
+  await socket.join(channel);
+  socket.to(channel).emit('peer:joined', joined.self);
+  // joinCallOnEntry: the others hear about the call only after the newcomer.
+  if (joined.callEffect) {
+    publishCallEffect(ctx, room, joined.callEffect, { except: socket.id });
+  }
+  if (joined.role === 'host' && joined.waiting.length > 0) {
+    setImmediate(() => socket.emit('waiting:updated', { waiting: joined.waiting }));
+  }
+  return {
+    room,
+    self: joined.self,
+    peers: joined.peers,
+    capacity: joined.capacity,
+    ice: buildIceConfig(ctx.config.turn, joined.self.id, Date.now()),
+    options: joined.options,
+    access: joined.access,
+    role: joined.role,
+    call: joined.call,
+    chat: joined.chat,
+    session: ctx.tokens.issue(joined.session, ctx.epoch),
+  };
+}
+
+/** Hosts see the waiting room as it is now. */
+export function notifyHosts(
+  ctx: SignalingContext,
+  hosts: readonly string[],
+  waiting: readonly WaitingGuest[],
+): void {
+  if (hosts.length > 0) ctx.io.to([...hosts]).emit('waiting:updated', { waiting: [...waiting] });
+}
+
 /** The room's access changed: every member hears it and gets a token that records it. */
-function publishAccess(
-  ctx: RequestContext,
+export function publishAccess(
+  ctx: SignalingContext,
   room: RoomId,
   change: { access: RoomAccess; sessions: readonly { socketId: string; record: SessionRecord }[] },
 ): void {
@@ -167,6 +225,9 @@ export const roomHandlers = {
         `already in room "${current.roomId}": leave it first`,
       );
     }
+    if (ctx.socket.data.waitingIn !== null) {
+      throw new AppError(ErrorCode.ALREADY_IN_ROOM, 'already waiting to be let in');
+    }
     refuseWhileDraining(ctx);
     const token = tokenFor(ctx, p.room);
     // A token's holder was let in by the embedding app: its name, its role, no password.
@@ -176,6 +237,8 @@ export const roomHandlers = {
       verifiedHash === null && p.password !== undefined ? await hashPassword(p.password) : null;
     const joined = await ctx.rooms.join(p.room, {
       ...(token ? { tokenRole: token.role } : {}),
+      ...(token?.waitingRoom === true ? { tokenWaiting: true } : {}),
+      ...(p.waitingRoom === true ? { waitingRoom: true } : {}),
       name: token?.name ?? p.name,
       media: p.media ?? NO_MEDIA,
       socketId: ctx.socket.id,
@@ -183,34 +246,14 @@ export const roomHandlers = {
       verifiedHash,
       newPasswordHash,
     });
-    ctx.socket.data.peerId = joined.self.id;
-    ctx.socket.data.roomId = p.room;
-    const channel = roomChannel(p.room);
-    if (!ctx.socket.connected) {
-      // The socket went while we joined (its disconnect clean-up saw no
-      // membership yet): no participant may outlive its connection.
-      await leaveRoom(ctx, 'disconnected');
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the join');
+    if (joined.kind === 'waiting') {
+      // In the waiting room: not a member, nothing of the room reaches this socket.
+      ctx.socket.data.waitingIn = p.room;
+      notifyHosts(ctx, joined.hosts, joined.waiting);
+      if (!ctx.socket.connected) await leaveWaitingRoom(ctx);
+      throw new AppError(ErrorCode.IN_WAITING_ROOM, 'waiting for a host to let you in', true);
     }
-    await ctx.socket.join(channel);
-    ctx.socket.to(channel).emit('peer:joined', joined.self);
-    // joinCallOnEntry: the others hear about the call only after the newcomer.
-    if (joined.callEffect) {
-      publishCallEffect(ctx, p.room, joined.callEffect, { except: ctx.socket.id });
-    }
-    return {
-      room: p.room,
-      self: joined.self,
-      peers: joined.peers,
-      capacity: joined.capacity,
-      ice: buildIceConfig(ctx.config.turn, joined.self.id, Date.now()),
-      options: joined.options,
-      access: joined.access,
-      role: joined.role,
-      call: joined.call,
-      chat: joined.chat,
-      session: ctx.tokens.issue(joined.session, ctx.epoch),
-    };
+    return completeEntry(ctx, ctx.socket, p.room, joined);
   },
 
   'room:set-password': async (ctx, p) => {
@@ -229,6 +272,7 @@ export const roomHandlers = {
   },
 
   'room:leave': async (ctx) => {
+    if (await leaveWaitingRoom(ctx)) return {};
     requireJoined(ctx.socket);
     await leaveRoom(ctx, 'left');
     return {};

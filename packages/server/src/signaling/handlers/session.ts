@@ -83,6 +83,10 @@ export const sessionHandlers = {
       ctx.graceTimers.arm(p.room, placeholder, ctx.config.session.resumeGraceMs);
     }
     if (out.callEffect) publishCallEffect(ctx, p.room, out.callEffect, { except: socket.id });
+    if (out.role === 'host' && out.waiting.length > 0) {
+      const list = out.waiting;
+      setImmediate(() => socket.emit('waiting:updated', { waiting: list }));
+    }
     // After the ack (sent when this handler resolves): what waited for us.
     const waiting = ctx.outbox.take(p.room, p.peer);
     if (waiting.length > 0) {
