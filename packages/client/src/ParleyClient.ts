@@ -15,6 +15,8 @@ import {
   type ResumeResult,
   type RoomAccess,
   type RoomOptions,
+  type RoomRole,
+  type WaitingGuest,
   type RoomStatus,
   type ServerMessage,
   type SessionGrant,
@@ -82,6 +84,8 @@ export interface JoinOptions {
    * tells what the room has).
    */
   joinCallOnEntry?: boolean | undefined;
+  /** Creating the room: guests wait until a host admits them. */
+  waitingRoom?: boolean | undefined;
   /**
    * The room's password: to enter a room that has one, or to give a room
    * this join creates one. Sent in the join message, never in a URL.
@@ -180,6 +184,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #call: Call | null = null;
   #roomOptions: RoomOptions | null = null;
   #roomAccess: RoomAccess | null = null;
+  #role: RoomRole | null = null;
+  #waiting: readonly WaitingGuest[] = [];
+  /** Settles the join that waits in the waiting room. */
+  #admission: {
+    admit: (result: JoinResult) => void;
+    refuse: (err: ParleyError) => void;
+  } | null = null;
   #roomCall: CallInfo | null = null;
   #chat: ChatMessage[] = [];
 
@@ -301,6 +312,42 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.#roomOptions;
   }
 
+  /** Our role in the room: 'host' (token, or creator) or 'guest'; null outside a room. */
+  get role(): RoomRole | null {
+    return this.#role;
+  }
+
+  /** Hosts: who waits to be let in (waiting:updated). */
+  get waiting(): readonly WaitingGuest[] {
+    return this.#waiting;
+  }
+
+  /** Hosts: let a waiting guest in. */
+  async admit(id: PeerId): Promise<void> {
+    this.#requireJoined();
+    await this.#signaling.request('waiting:admit', { id });
+  }
+
+  /** Hosts: turn a waiting guest away. */
+  async deny(id: PeerId): Promise<void> {
+    this.#requireJoined();
+    await this.#signaling.request('waiting:deny', { id });
+  }
+
+  /** Hosts: send a participant out (it needs admission to come back). */
+  async removeParticipant(peerId: PeerId): Promise<void> {
+    this.#requireJoined();
+    await this.#signaling.request('room:remove', { peer: peerId });
+  }
+
+  /** Hosts: switch the waiting room on or off. */
+  async setWaitingRoom(enabled: boolean): Promise<RoomAccess> {
+    this.#requireJoined();
+    const access = await this.#signaling.request('room:waiting', { enabled });
+    this.#setAccess(access);
+    return access;
+  }
+
   /** Password and lock state of the room (join result, then room:access); null outside a room. */
   get roomAccess(): RoomAccess | null {
     return this.#roomAccess;
@@ -391,8 +438,13 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     return this.join(target.room, target.name, target.options);
   }
 
-  /** Leave the room (the current call ends with 'left'). */
+  /** Leave the room (the current call ends with 'left'), or the waiting room. */
   async leave(): Promise<void> {
+    if (this.#admission) {
+      this.#admission.refuse(new ParleyError(ErrorCode.ENTRY_DENIED, 'Left the waiting room'));
+      await this.#signaling.request('room:leave', {}).catch(() => undefined);
+      return;
+    }
     this.#rejoinTarget = null;
     const wasJoined = this.#room !== null;
     this.#forgetSession();
@@ -538,11 +590,23 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         media: this.media.state,
         ...roomOptions,
         ...(options?.password === undefined ? {} : { password: options.password }),
+        ...(options?.waitingRoom === true ? { waitingRoom: true } : {}),
       });
     } catch (err) {
-      this.#joinBuffer = null;
-      this.#endPending(null);
-      throw err;
+      if (isParleyError(err, ErrorCode.IN_WAITING_ROOM)) {
+        // In the waiting room: the join completes when a host lets us in.
+        try {
+          result = await this.#awaitAdmission();
+        } catch (refused) {
+          this.#joinBuffer = null;
+          this.#endPending(null);
+          throw refused;
+        }
+      } else {
+        this.#joinBuffer = null;
+        this.#endPending(null);
+        throw err;
+      }
     }
     const early = this.#endPending(result.call?.id ?? null);
     const buffered = this.#joinBuffer;
@@ -552,6 +616,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#participants = new Map(result.peers.map((p) => [p.id, p]));
     this.#roomOptions = result.options;
     this.#setAccess(result.access);
+    this.#role = result.role;
     this.#chat = result.chat.slice(-Limits.CHAT_HISTORY_MAX);
     this.#setIceConfig(result.ice);
     this.#setGrant(result.session);
@@ -579,6 +644,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#joinBuffer = null;
     this.#roomOptions = null;
     this.#roomAccess = null;
+    this.#role = null;
+    this.#setWaiting([]);
     this.#chat = [];
     this.#setRoomCall(null);
     if (this.#iceTimer !== undefined) clearTimeout(this.#iceTimer);
@@ -705,6 +772,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#room = result.room;
     this.#roomOptions = result.options;
     this.#setAccess(result.access);
+    this.#role = result.role;
     this.#setIceConfig(result.ice);
     this.#setGrant(result.session);
     if (!wasInRoom) {
@@ -755,6 +823,39 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     if (JSON.stringify(old.media) !== JSON.stringify(peer.media) || old.name !== peer.name) {
       this.safeEmit(ClientEvent.PeerUpdated, peer);
     }
+  }
+
+  /** Wait in the waiting room until a host admits us (the join result) or not (ENTRY_DENIED). */
+  #awaitAdmission(): Promise<JoinResult> {
+    this.#setSession('waiting');
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        this.#admission = null;
+        this.#signaling.off('stateChanged', onState);
+      };
+      const onState = (state: ConnectionState) => {
+        if (state === 'connected') return;
+        done();
+        reject(new ParleyError(ClientErrorCode.NOT_CONNECTED, 'Lost the connection while waiting'));
+      };
+      this.#signaling.on('stateChanged', onState);
+      this.#admission = {
+        admit: (result) => {
+          done();
+          resolve(result);
+        },
+        refuse: (err) => {
+          done();
+          reject(err);
+        },
+      };
+    });
+  }
+
+  #setWaiting(list: readonly WaitingGuest[]): void {
+    if (list.length === 0 && this.#waiting.length === 0) return;
+    this.#waiting = list;
+    this.safeEmit(ClientEvent.WaitingChanged, list);
   }
 
   // ---- session (resume token, state) ----------------------------------------------
@@ -1109,6 +1210,22 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       if (state === 'connected' && prev === 'reconnecting') void this.#onReconnected();
       // A new signaling path may mean a new network: a failed media path may now work.
       if (state === 'connected') this.#liveCall()?.networkChanged();
+    });
+    s.on('waiting:admitted', (result) => this.#admission?.admit(result));
+    s.on('waiting:denied', () =>
+      this.#admission?.refuse(
+        new ParleyError(ErrorCode.ENTRY_DENIED, 'The host did not let you in'),
+      ),
+    );
+    s.on('waiting:updated', ({ waiting }) => {
+      if (this.#room !== null) this.#setWaiting(waiting);
+    });
+    s.on('room:removed', () => {
+      // A host sent us out: the session is over (no resume, no rejoin).
+      this.#rejoinTarget = null;
+      this.#forgetSession();
+      this.#dropRoom('left');
+      this.#setSession('idle');
     });
     s.on('session:token', (grant) => {
       if (this.#room !== null) this.#setGrant(grant);

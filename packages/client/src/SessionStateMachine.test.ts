@@ -5,7 +5,7 @@ import {
   type SessionState,
 } from './SessionStateMachine.js';
 
-const ALL: SessionState[] = ['idle', 'joining', 'joined', 'reconnecting', 'lost'];
+const ALL: SessionState[] = ['idle', 'joining', 'waiting', 'joined', 'reconnecting', 'lost'];
 
 describe('SessionStateMachine', () => {
   it('joined -> reconnecting -> joined (resumed), keeping the session', () => {
@@ -33,6 +33,7 @@ describe('SessionStateMachine', () => {
         const path: Record<SessionState, SessionState[]> = {
           idle: [],
           joining: ['joining'],
+          waiting: ['joining', 'waiting'],
           joined: ['joining', 'joined'],
           reconnecting: ['joining', 'joined', 'reconnecting'],
           lost: ['joining', 'joined', 'reconnecting', 'lost'],

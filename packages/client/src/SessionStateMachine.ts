@@ -6,6 +6,7 @@ import { ParleyError } from './errors.js';
  *
  *   idle --join--> joining --joined--> joined
  *   joining --failed--> idle
+ *   joining --waiting room--> waiting --admitted--> joined | --denied/left--> idle
  *   joined --drop--> reconnecting --resumed--> joined
  *   reconnecting --lost--> lost          (gave up, or the server ended the session)
  *   lost --join--> joining                (the user retries)
@@ -14,11 +15,13 @@ import { ParleyError } from './errors.js';
  * While 'reconnecting' the room, its members and the call (its peer
  * connections, its media) are kept: only signaling is down.
  */
-export type SessionState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'lost';
+export type SessionState = 'idle' | 'joining' | 'waiting' | 'joined' | 'reconnecting' | 'lost';
 
 export const SESSION_TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
   idle: ['joining'],
-  joining: ['joined', 'idle'],
+  joining: ['joined', 'waiting', 'idle'],
+  /** In the waiting room: a host admits us (joined) or not (idle). */
+  waiting: ['joined', 'idle'],
   joined: ['reconnecting', 'idle'],
   reconnecting: ['joined', 'lost', 'idle'],
   lost: ['joining', 'idle'],

@@ -8,6 +8,7 @@ import type {
   PeerLeftReason,
   RoomAccess,
   RoomId,
+  WaitingGuest,
 } from '@parley/protocol';
 import type { Call } from './Call.js';
 import type { SessionState } from './SessionStateMachine.js';
@@ -32,6 +33,8 @@ export const ClientEvent = {
   PeerConnectionChanged: 'peerConnectionChanged',
   /** The room's password or lock changed (client.roomAccess). */
   RoomAccessChanged: 'roomAccessChanged',
+  /** Hosts: who waits in the waiting room changed (client.waiting). */
+  WaitingChanged: 'waitingChanged',
   /** Joined, left, or lost the room (also after an automatic rejoin). */
   RoomChanged: 'roomChanged',
   PeerJoined: 'peerJoined',
@@ -51,6 +54,7 @@ export type ClientEvents = {
   [ClientEvent.SessionStateChanged]: (state: SessionState, prev: SessionState) => void;
   [ClientEvent.PeerConnectionChanged]: (peer: PeerInfo) => void;
   [ClientEvent.RoomAccessChanged]: (access: RoomAccess | null) => void;
+  [ClientEvent.WaitingChanged]: (waiting: readonly WaitingGuest[]) => void;
   [ClientEvent.RoomChanged]: (room: RoomId | null, self: PeerInfo | null) => void;
   [ClientEvent.PeerJoined]: (peer: PeerInfo) => void;
   [ClientEvent.PeerLeft]: (peer: PeerInfo, reason: PeerLeftReason) => void;

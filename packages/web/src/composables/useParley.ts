@@ -23,6 +23,7 @@ import type {
   RoomAccess,
   RoomOptions,
   RoomStatus,
+  WaitingGuest,
 } from '@parley/protocol';
 import {
   computed,
@@ -87,6 +88,10 @@ export function createParleySession(client: ParleyClient) {
   const participants = shallowRef<readonly PeerInfo[]>([]);
   const roomOptions = shallowRef<RoomOptions | null>(null);
   const roomAccess = shallowRef<RoomAccess | null>(null);
+  /** Our role: hosts admit guests from the waiting room and may remove participants. */
+  const role = ref<'host' | 'guest' | null>(null);
+  /** Hosts: who waits to be let in. */
+  const waiting = shallowRef<readonly WaitingGuest[]>([]);
   /** The room's call, also when we are not in it (others can see and join it). */
   const roomCall = shallowRef<CallInfo | null>(null);
 
@@ -190,12 +195,16 @@ export function createParleySession(client: ParleyClient) {
     self.value = me;
     roomOptions.value = client.roomOptions;
     roomAccess.value = client.roomAccess;
+    role.value = client.role;
     roomCall.value = client.roomCall;
     chat.sync();
     syncParticipants();
   });
   client.on(ClientEvent.RoomAccessChanged, (access) => {
     roomAccess.value = access;
+  });
+  client.on(ClientEvent.WaitingChanged, (list) => {
+    waiting.value = list;
   });
   client.on(ClientEvent.RoomCallChanged, (info) => {
     roomCall.value = info;
@@ -358,6 +367,8 @@ export function createParleySession(client: ParleyClient) {
     participants.value = [];
     roomOptions.value = null;
     roomAccess.value = null;
+    role.value = null;
+    waiting.value = [];
     roomCall.value = null;
     chat.reset();
     call.value = null;
@@ -439,7 +450,7 @@ export function createParleySession(client: ParleyClient) {
   async function join(
     roomId: string,
     name: string,
-    options: RoomOptions & { password?: string },
+    options: RoomOptions & { password?: string; waitingRoom?: boolean },
   ): Outcome {
     try {
       await ensureConnected();
@@ -457,6 +468,7 @@ export function createParleySession(client: ParleyClient) {
       self.value = result.self;
       roomOptions.value = result.options;
       roomAccess.value = client.roomAccess;
+      role.value = client.role;
       roomCall.value = client.roomCall;
       chat.sync();
       syncParticipants();
@@ -512,6 +524,16 @@ export function createParleySession(client: ParleyClient) {
   async function setRoomPassword(password: string | null): Outcome {
     try {
       await client.setRoomPassword(password);
+      return null;
+    } catch (error) {
+      return toUiError(error);
+    }
+  }
+
+  /** Hosts: admit or turn away a waiting guest, remove a participant, switch the waiting room. */
+  async function hostAction(action: () => Promise<unknown>): Outcome {
+    try {
+      await action();
       return null;
     } catch (error) {
       return toUiError(error);
@@ -695,6 +717,8 @@ export function createParleySession(client: ParleyClient) {
     peersById,
     roomOptions,
     roomAccess,
+    role: readonly(role),
+    waiting,
     roomCall,
     joined,
     call,
@@ -742,6 +766,10 @@ export function createParleySession(client: ParleyClient) {
     retryLost,
     setRoomPassword,
     setRoomLocked,
+    admit: (id: PeerId) => hostAction(() => client.admit(id)),
+    deny: (id: PeerId) => hostAction(() => client.deny(id)),
+    removeParticipant: (id: PeerId) => hostAction(() => client.removeParticipant(id)),
+    setWaitingRoom: (enabled: boolean) => hostAction(() => client.setWaitingRoom(enabled)),
     dismissLost,
     leave,
     invite,
