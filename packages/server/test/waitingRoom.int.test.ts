@@ -110,6 +110,35 @@ describe('waiting room and hosts', () => {
     });
   });
 
+  it('a guest may not join a call uninvited (NOT_HOST); rung in, it may', async () => {
+    const room = newRoom();
+    const doctor = await person(room, 'Doctor', 'host');
+    okData(await join(doctor.socket, room));
+    const nurse = await person(room, 'Nurse', 'host');
+    const nurseId = okData(await join(nurse.socket, room)).self.id;
+    const guest = await person(room, 'Guest', 'guest');
+    const listed = waitFor(doctor.socket, 'waiting:updated');
+    await join(guest.socket, room);
+    const id = (await listed).waiting[0]?.id ?? '';
+    const admitted = waitFor(guest.socket, 'waiting:admitted');
+    okData(await request(doctor.socket, 'waiting:admit', { id }));
+    await admitted;
+    const incoming = waitFor(nurse.socket, 'call:incoming');
+    const call = okData(await request(doctor.socket, 'call:invite', { to: nurseId })).call;
+    await incoming;
+    okData(await request(nurse.socket, 'call:accept', { callId: call.id }));
+    expect(await request(guest.socket, 'call:join', { callId: call.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_HOST' },
+    });
+    const rung = waitFor(guest.socket, 'call:incoming');
+    okData(await request(doctor.socket, 'call:invite', { to: id }));
+    await rung;
+    expect(
+      okData(await request(guest.socket, 'call:join', { callId: call.id })).call.participants,
+    ).toContain(id);
+  });
+
   it('a denied guest is told so and is out; a waiting guest who leaves disappears from the list', async () => {
     const room = newRoom();
     const doctor = await person(room, 'Doctor', 'host');

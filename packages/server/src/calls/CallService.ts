@@ -43,10 +43,25 @@ export class CallService {
     });
   }
 
-  /** Join the room's call `callId` without being rung (any member of the room). */
-  join(roomId: RoomId, callId: CallId, peer: PeerId): Promise<CallEffect> {
+  /**
+   * Join the room's call `callId` without being rung. In rooms with hosts
+   * (`hostsDecide`: the server takes join tokens, or the room has a waiting
+   * room) a guest needs an invitation (being rung) or the host's consent
+   * (a meeting-link room, entered with admission): NOT_HOST otherwise, so
+   * nobody gets a call's SDP uninvited.
+   */
+  join(roomId: RoomId, callId: CallId, peer: PeerId, hostsDecide = false): Promise<CallEffect> {
     return this.store.update(roomId, (room) => {
       const r = memberRoom(room, peer);
+      const invited = r.calls.get(callId)?.isInvited(peer) ?? false;
+      if (
+        (hostsDecide || r.waitingRoom) &&
+        !r.isHost(peer) &&
+        !invited &&
+        !r.options.joinCallOnEntry
+      ) {
+        throw new AppError(ErrorCode.NOT_HOST, 'ask a host to ring you into this call');
+      }
       const outcome = r.calls.join(callId, peer);
       return { room: r, result: resolveCallEffect(r, outcome) };
     });

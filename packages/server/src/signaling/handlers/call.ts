@@ -13,7 +13,12 @@ export const callHandlers = {
   /** Join the room's call without being rung; CALL_FULL past MESH_MAX_PARTICIPANTS. */
   'call:join': async (ctx, p) => {
     const m = requireJoined(ctx.socket);
-    const effect = await ctx.calls.join(m.roomId, p.callId, m.peerId);
+    const effect = await ctx.calls.join(
+      m.roomId,
+      p.callId,
+      m.peerId,
+      ctx.config.joinTokens.secret !== null,
+    );
     publishCallEffect(ctx, m.roomId, effect);
     return { call: effect.call };
   },
