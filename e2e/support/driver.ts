@@ -94,7 +94,23 @@ export function puppeteerDriver(page: PuppeteerPage, label: string): UiDriver {
     },
     async click(selector) {
       // Not page.locator(): its enabled/stable checks use waitForFunction too.
-      await waitFor(selector, 'enabled');
+      // Enabled, and not moving (the lobby's layout changes when its room
+      // check answers): the same box in two polls, as Playwright checks.
+      const deadline = Date.now() + DEFAULT_WAIT_MS;
+      let last = '';
+      for (;;) {
+        await waitFor(selector, 'enabled', Math.max(1, deadline - Date.now()));
+        const box = await page
+          .evaluate((sel) => {
+            const r = document.querySelector(sel)?.getBoundingClientRect();
+            return r ? `${r.x},${r.y},${r.width},${r.height}` : '';
+          }, selector)
+          .catch(() => '');
+        if (box !== '' && box === last) break;
+        if (Date.now() >= deadline) throw new Error(`${label}: ${selector} never stopped moving`);
+        last = box;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
       await page.click(selector);
     },
     async select(selector, value) {

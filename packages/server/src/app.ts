@@ -44,6 +44,8 @@ export {
   type ConfigDoc,
 } from './config.js';
 export type { ParleyServer, ParleySocket, SocketData } from './signaling/types.js';
+/** For an embedding app's backend: mint join tokens (see README "Embedding"). */
+export { mintJoinToken, type MintOptions } from './session/joinTokens.js';
 
 export interface ParleyApp {
   readonly fastify: FastifyInstance<HttpServer | HttpsServer>;
