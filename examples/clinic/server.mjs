@@ -10,7 +10,8 @@ import { mintJoinToken } from '@parley/server';
 const PORT = Number(process.env.CLINIC_PORT ?? 4000);
 const PARLEY_URL = process.env.PARLEY_URL ?? 'http://127.0.0.1:3000';
 const SECRET = process.env.JOIN_TOKEN_SECRET;
-if (!SECRET || SECRET.length < 32) throw new Error('set JOIN_TOKEN_SECRET (>= 32 bytes), as for Parley');
+if (!SECRET || SECRET.length < 32)
+  throw new Error('set JOIN_TOKEN_SECRET (>= 32 bytes), as for Parley');
 const ROOM = process.env.CLINIC_ROOM ?? 'consultation-1';
 const USERS = {
   doctor: { name: 'Dr. Ana Silva', role: 'host' },

@@ -7,7 +7,9 @@ export interface Consultation {
   start(): Promise<Call>;
 }
 
-export async function joinConsultation(onRemote: (stream: MediaStream) => void): Promise<Consultation> {
+export async function joinConsultation(
+  onRemote: (stream: MediaStream) => void,
+): Promise<Consultation> {
   const { token, room, parleyUrl } = await (await fetch('/api/call-token')).json();
   const client = new ParleyClient({ url: parleyUrl, joinToken: token });
   await client.connect();

@@ -11,13 +11,19 @@ $('login').addEventListener('submit', (event) => {
   void (async () => {
     await fetch('/api/login', { method: 'POST', body: JSON.stringify({ user }) });
     $('login').hidden = true;
-    status(user === 'doctor' ? 'Opening the consultation room…' : 'Waiting for the doctor to let you in…');
+    status(
+      user === 'doctor'
+        ? 'Opening the consultation room…'
+        : 'Waiting for the doctor to let you in…',
+    );
     const consultation = await joinConsultation((stream) => {
       $<HTMLVideoElement>('remote').srcObject = stream;
       status('In consultation');
     });
     const { client } = consultation;
-    status(client.role === 'host' ? 'Waiting for the patient' : 'Admitted: the doctor will call you');
+    status(
+      client.role === 'host' ? 'Waiting for the patient' : 'Admitted: the doctor will call you',
+    );
     client.on(ClientEvent.WaitingChanged, (waiting) => {
       $('waiting').replaceChildren(
         ...waiting.map((guest) => {
