@@ -73,6 +73,7 @@ export type PeerSessionLike = Pick<
   | 'networkChanged'
   | 'restartIce'
   | 'clearTrack'
+  | 'safetyCode'
 >;
 
 /** How the client learned that the call is active for us. */
@@ -203,6 +204,15 @@ export class Call extends TypedEmitter<CallEvents> {
       );
     }
     await this.#ctx.invite(this, peerId);
+  }
+
+  /**
+   * The safety code of the connection to `peerId` (4 groups of 4 digits),
+   * to compare aloud: the same on both sides unless someone in the middle
+   * swapped the keys. Null before the connection is negotiated.
+   */
+  safetyCode(peerId: PeerId): Promise<string | null> {
+    return this.#sessions.get(peerId)?.safetyCode() ?? Promise.resolve(null);
   }
 
   /** Media flows to at least one peer (its connection is up). */

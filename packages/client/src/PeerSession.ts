@@ -26,6 +26,7 @@ import {
   type PeerSessionState,
   type RecoveryTiming,
 } from './negotiation.js';
+import { observedFingerprints, safetyCodeOf } from './safetyCode.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
 export type PeerSessionEvents = {
@@ -339,6 +340,17 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (state !== 'failed' && state !== 'disconnected') return;
     this.#cancelScheduledRestart();
     this.#planRestart('network-changed');
+  }
+
+  /** The safety code of this connection (see safetyCode.ts); null until both fingerprints are known. */
+  async safetyCode(): Promise<string | null> {
+    if (this.#closed) return null;
+    const seen = observedFingerprints(
+      await this.#pc.getStats(),
+      this.#pc.currentLocalDescription?.sdp ?? this.#pc.localDescription?.sdp,
+      this.#pc.currentRemoteDescription?.sdp ?? this.#pc.remoteDescription?.sdp,
+    );
+    return seen ? safetyCodeOf(seen.local, seen.remote) : null;
   }
 
   /** Send nothing on the sender of `kind` (the track was released); the sender stays for later. */

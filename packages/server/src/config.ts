@@ -58,6 +58,8 @@ export interface JoinTokenConfig {
 export interface TestHooksConfig {
   /** Drop the Nth SDP answer this process relays (once), to test a lost answer. */
   readonly dropAnswer: number | null;
+  /** Rewrite the DTLS fingerprint of every relayed description (a key swap in the middle). */
+  readonly rewriteFingerprint: boolean;
 }
 
 export interface SessionConfig {
@@ -207,6 +209,12 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     default: '3000',
     description:
       'On SIGTERM/SIGINT: clients are told to reconnect, new joins are refused, and requests in flight get up to this long (0..60000 ms) before the server exits 0.',
+  },
+  {
+    name: 'TEST_REWRITE_FINGERPRINT',
+    default: '0',
+    description:
+      'Tests only (refused when NODE_ENV=production): 1 rewrites the DTLS fingerprint in every relayed SDP, as a man in the middle would, so that the safety codes differ.',
   },
   {
     name: 'JOIN_TOKEN_SECRET',
@@ -393,6 +401,7 @@ const ServerEnvSchema = z.object({
   CLOSED_TAB_GRACE_MS: intVar(500, 60_000, 4000),
   SHUTDOWN_DRAIN_MS: intVar(0, 60_000, 3000),
   JOIN_TOKEN_SECRET: z.string().optional(),
+  TEST_REWRITE_FINGERPRINT: z.enum(['0', '1']).optional(),
   REQUIRE_JOIN_TOKEN: z.enum(['0', '1']).optional(),
   TEST_DROP_ANSWER: z
     .string()
@@ -495,6 +504,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (clean.REQUIRE_JOIN_TOKEN?.trim() === '1' && joinSecret === undefined) {
     problems.push('REQUIRE_JOIN_TOKEN: needs JOIN_TOKEN_SECRET to verify the tokens');
   }
+  if (clean.TEST_REWRITE_FINGERPRINT === '1' && clean.NODE_ENV?.trim() === 'production') {
+    problems.push('TEST_REWRITE_FINGERPRINT: a test hook, refused when NODE_ENV=production');
+  }
   if (clean.TEST_DROP_ANSWER !== undefined && clean.NODE_ENV?.trim() === 'production') {
     problems.push('TEST_DROP_ANSWER: a test hook, refused when NODE_ENV=production');
   }
@@ -537,7 +549,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       secret: joinSecret === undefined ? null : Buffer.from(joinSecret, 'utf8'),
       required: s.REQUIRE_JOIN_TOKEN === '1',
     }),
-    testHooks: Object.freeze({ dropAnswer: s.TEST_DROP_ANSWER }),
+    testHooks: Object.freeze({
+      dropAnswer: s.TEST_DROP_ANSWER,
+      rewriteFingerprint: s.TEST_REWRITE_FINGERPRINT === '1',
+    }),
   });
 }
 

@@ -155,6 +155,9 @@ const en = {
     localVideo: 'Your camera',
     waitingVideo: 'Waiting for video from {name}…',
     peerReconnecting: '{name} is reconnecting…',
+    safetyCode: 'Safety code:',
+    safetyCodeHint:
+      'Read it aloud together: the same digits on both screens mean nobody is listening in.',
     mute: 'Mute',
     stopCamera: 'Camera off',
     hangup: 'Hang up',

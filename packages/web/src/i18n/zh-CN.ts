@@ -151,6 +151,8 @@ const zhCN: MessageSchema = {
     localVideo: '你的摄像头',
     waitingVideo: '正在等待 {name} 的视频…',
     peerReconnecting: '{name} 正在重新连接…',
+    safetyCode: '安全码：',
+    safetyCodeHint: '一起大声读出：双方屏幕上的数字相同，说明没有人在中间窃听。',
     mute: '静音',
     stopCamera: '关闭摄像头',
     hangup: '挂断',

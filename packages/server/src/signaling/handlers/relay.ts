@@ -4,6 +4,14 @@ import type { HandlerMap, SignalingContext } from '../types.js';
 /** Answers relayed by this process, for the TEST_DROP_ANSWER hook. */
 let answersRelayed = 0;
 
+/** Test hook: another key's fingerprint, as a man in the middle would put there. */
+function swapFingerprint(sdp: string): string {
+  return sdp.replace(
+    /^(a=fingerprint:\S+ )([0-9A-Fa-f]{2})/gm,
+    (_m, head: string, byte: string) => `${head}${byte.toUpperCase() === '00' ? '01' : '00'}`,
+  );
+}
+
 /** Test hook: the Nth answer is lost on the way (acknowledged, never delivered). */
 function dropForTest(ctx: SignalingContext): boolean {
   const n = ctx.config.testHooks.dropAnswer;
@@ -26,7 +34,10 @@ export const relayHandlers = {
   'signal:description': async (ctx, p) => {
     const m = requireJoined(ctx.socket);
     const target = await ctx.calls.relayTarget(m.roomId, p.callId, m.peerId, p.to);
-    const payload = { callId: p.callId, from: m.peerId, description: p.description };
+    const description = ctx.config.testHooks.rewriteFingerprint
+      ? { ...p.description, sdp: swapFingerprint(p.description.sdp) }
+      : p.description;
+    const payload = { callId: p.callId, from: m.peerId, description };
     if (p.description.type === 'answer' && dropForTest(ctx)) return {};
     if (target === null) {
       ctx.outbox.push(m.roomId, p.to, { event: 'signal:description', payload });
