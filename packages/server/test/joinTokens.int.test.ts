@@ -117,3 +117,46 @@ describe('join tokens are optional without REQUIRE_JOIN_TOKEN', () => {
     );
   });
 });
+
+describe('join tokens never reach the logs', () => {
+  it('a join with a token, at LOG_LEVEL=trace, leaves no trace of the token in the output', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(main)) throw new Error('build the server first (npm run build)');
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, [main], {
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'trace',
+        JOIN_TOKEN_SECRET: SECRET,
+        SESSION_SECRET: SECRET,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      await expect.poll(() => output.includes('Parley listening'), { timeout: 10_000 }).toBe(true);
+      const token = await mintJoinToken(SECRET, { room: 'logs-1', name: 'Ann', role: 'host' });
+      const socket = await withToken(`http://127.0.0.1:${port}`, token);
+      okData(await request(socket, 'room:join', { room: 'logs-1', name: 'x' }));
+      const bad = createClient(`http://127.0.0.1:${port}`, {
+        auth: { protocolVersion: PROTOCOL_VERSION, joinToken: `${token}x` },
+      });
+      await connectRefusal(bad);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(output.length).toBeGreaterThan(0);
+      const [, payload, signature] = token.split('.');
+      expect(output).not.toContain(token);
+      expect(output).not.toContain(payload ?? 'none');
+      expect(output).not.toContain(signature ?? 'none');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
