@@ -20,10 +20,8 @@ import type {
   MediaState,
   PeerId,
   PeerInfo,
-  RoomAccess,
   RoomOptions,
   RoomStatus,
-  WaitingGuest,
 } from '@parley/protocol';
 import {
   computed,
@@ -35,6 +33,7 @@ import {
   type ShallowRef,
 } from 'vue';
 import type { UiError } from '../i18n/describeError';
+import { createAccessState } from './accessState';
 import { createChatState } from './chatState';
 
 /*
@@ -87,11 +86,8 @@ export function createParleySession(client: ParleyClient) {
   const self = shallowRef<PeerInfo | null>(null);
   const participants = shallowRef<readonly PeerInfo[]>([]);
   const roomOptions = shallowRef<RoomOptions | null>(null);
-  const roomAccess = shallowRef<RoomAccess | null>(null);
-  /** Our role: hosts admit guests from the waiting room and may remove participants. */
-  const role = ref<'host' | 'guest' | null>(null);
-  /** Hosts: who waits to be let in. */
-  const waiting = shallowRef<readonly WaitingGuest[]>([]);
+  /** Password, lock, waiting room, role and host actions (accessState.ts). */
+  const access = createAccessState(client);
   /** The room's call, also when we are not in it (others can see and join it). */
   const roomCall = shallowRef<CallInfo | null>(null);
 
@@ -194,18 +190,12 @@ export function createParleySession(client: ParleyClient) {
     room.value = current;
     self.value = me;
     roomOptions.value = client.roomOptions;
-    roomAccess.value = client.roomAccess;
-    role.value = client.role;
+    access.sync();
     roomCall.value = client.roomCall;
     chat.sync();
     syncParticipants();
   });
-  client.on(ClientEvent.RoomAccessChanged, (access) => {
-    roomAccess.value = access;
-  });
-  client.on(ClientEvent.WaitingChanged, (list) => {
-    waiting.value = list;
-  });
+
   client.on(ClientEvent.RoomCallChanged, (info) => {
     roomCall.value = info;
   });
@@ -366,9 +356,7 @@ export function createParleySession(client: ParleyClient) {
     self.value = null;
     participants.value = [];
     roomOptions.value = null;
-    roomAccess.value = null;
-    role.value = null;
-    waiting.value = [];
+    access.reset();
     roomCall.value = null;
     chat.reset();
     call.value = null;
@@ -467,8 +455,7 @@ export function createParleySession(client: ParleyClient) {
       capacity.value = result.capacity;
       self.value = result.self;
       roomOptions.value = result.options;
-      roomAccess.value = client.roomAccess;
-      role.value = client.role;
+      access.sync();
       roomCall.value = client.roomCall;
       chat.sync();
       syncParticipants();
@@ -518,35 +505,6 @@ export function createParleySession(client: ParleyClient) {
 
   function dismissLost(): void {
     lostRoom.value = null;
-  }
-
-  /** A member sets (string), changes or removes (null) the room's password. */
-  async function setRoomPassword(password: string | null): Outcome {
-    try {
-      await client.setRoomPassword(password);
-      return null;
-    } catch (error) {
-      return toUiError(error);
-    }
-  }
-
-  /** Hosts: admit or turn away a waiting guest, remove a participant, switch the waiting room. */
-  async function hostAction(action: () => Promise<unknown>): Outcome {
-    try {
-      await action();
-      return null;
-    } catch (error) {
-      return toUiError(error);
-    }
-  }
-
-  async function setRoomLocked(locked: boolean): Outcome {
-    try {
-      await client.setRoomLocked(locked);
-      return null;
-    } catch (error) {
-      return toUiError(error);
-    }
   }
 
   async function leave(): Promise<void> {
@@ -716,9 +674,9 @@ export function createParleySession(client: ParleyClient) {
     participants,
     peersById,
     roomOptions,
-    roomAccess,
-    role: readonly(role),
-    waiting,
+    roomAccess: access.roomAccess,
+    role: access.role,
+    waiting: access.waiting,
     roomCall,
     joined,
     call,
@@ -764,12 +722,12 @@ export function createParleySession(client: ParleyClient) {
     join,
     resumeStored,
     retryLost,
-    setRoomPassword,
-    setRoomLocked,
-    admit: (id: PeerId) => hostAction(() => client.admit(id)),
-    deny: (id: PeerId) => hostAction(() => client.deny(id)),
-    removeParticipant: (id: PeerId) => hostAction(() => client.removeParticipant(id)),
-    setWaitingRoom: (enabled: boolean) => hostAction(() => client.setWaitingRoom(enabled)),
+    setRoomPassword: access.setRoomPassword,
+    setRoomLocked: access.setRoomLocked,
+    admit: access.admit,
+    deny: access.deny,
+    removeParticipant: access.removeParticipant,
+    setWaitingRoom: access.setWaitingRoom,
     dismissLost,
     leave,
     invite,
