@@ -8,21 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../chromiumArgs.mjs';
 import { startMediaBaseline } from './baselineServer.mjs';
 
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 8);
-const ARGS = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const ARGS = CHROMIUM_ARGS;
 
 const app = await import('@parley/server');
 

@@ -17,23 +17,13 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../chromiumArgs.mjs';
 import { startMediaBaseline } from '../media/baselineServer.mjs';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const LOSS = Number(process.env.SOAK_LOSS ?? 0.01);
 const SAMPLE_MS = 10_000;
-const ARGS = [
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--allow-loopback-in-peer-connection',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const ARGS = CHROMIUM_ARGS;
 
 async function freePort() {
   const s = createServer().listen(0, '127.0.0.1');

@@ -180,19 +180,13 @@ export class RoomRegistry {
    * same step (see CallRegistry.enter).
    */
   join(id: RoomId, input: JoinInput): Promise<JoinOutcome | WaitingOutcome> {
-    const participant: Participant = {
-      id: this.newId(),
-      name: input.name,
-      media: { audio: input.media.audio, video: input.media.video, screen: input.media.screen },
-      joinedAt: this.now(),
-      socketId: input.socketId,
-      connection: 'connected',
-      closing: false,
-      tokenCallKey: '',
-      claimedCall: null,
-      viaToken: false,
-      role: input.tokenRole ?? 'guest',
-    };
+    const participant = this.fresh(
+      this.newId(),
+      input.name,
+      input.media,
+      input.socketId,
+      input.tokenRole ?? 'guest',
+    );
     return this.store.update<JoinOutcome | WaitingOutcome>(id, (existing) => {
       existing?.assertEntry(input.verifiedHash ?? null, input.tokenRole !== undefined);
       // Without join tokens, whoever creates the room hosts it.
