@@ -73,6 +73,16 @@ describe('ResumeTokens', () => {
     );
   });
 
+  it('seals the room password hash: round-trips for the server, unreadable in the token', () => {
+    const hash = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5';
+    const withPassword = { ...record, roomClaim: { ...record.roomClaim, passwordHash: hash } };
+    const { token } = tokens().issue(withPassword, 'e');
+    const body = Buffer.from(token.split('.')[1] ?? '', 'base64url').toString();
+    expect(body).not.toContain('scrypt');
+    expect(body).not.toContain('a2V5a2V5');
+    expect(tokens().verify(token).roomClaim.passwordHash).toBe(hash);
+  });
+
   it('needs a secret of at least 32 bytes', () => {
     expect(() => tokens(0, Buffer.alloc(31))).toThrow(/32 bytes/);
   });

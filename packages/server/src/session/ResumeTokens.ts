@@ -1,4 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import {
   CallIdSchema,
   ErrorCode,
@@ -51,8 +57,13 @@ export const RoomClaimSchema = z.object({
   createdAt: z.number().int().nonnegative(),
   createdBy: PeerIdSchema,
   options: RoomOptionsSchema,
-  /** The room's password hash (scrypt record; members know the password anyway). */
-  passwordHash: z.string().max(256).nullable().default(null),
+  /**
+   * The room's password hash (scrypt record). In the token it is sealed
+   * (AES-256-GCM under a key derived from SESSION_SECRET): a member who got
+   * in with a join token, without the password, must not be able to attack
+   * the hash offline.
+   */
+  passwordHash: z.string().max(512).nullable().default(null),
   locked: z.boolean().default(false),
   waitingRoom: z.boolean().default(false),
   /** Sent out by a host: never taken back without admission, a restart included. */
@@ -105,7 +116,13 @@ export class ResumeTokens {
 
   issue(record: SessionRecord, epoch: string): SessionGrant {
     const exp = this.#now() + this.#ttlMs;
-    const claims: ResumeClaims = { ...record, epoch, exp };
+    const hash = record.roomClaim.passwordHash ?? null;
+    const claims: ResumeClaims = {
+      ...record,
+      roomClaim: { ...record.roomClaim, passwordHash: hash === null ? null : this.#seal(hash) },
+      epoch,
+      exp,
+    };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     const token = `${VERSION}.${body}.${this.#mac(body)}`;
     if (token.length > Limits.RESUME_TOKEN_MAX) {
@@ -140,7 +157,34 @@ export class ResumeTokens {
     if (claims.data.exp <= this.#now()) {
       throw new AppError(ErrorCode.RESUME_TOKEN_EXPIRED, 'resume token expired: join again');
     }
-    return claims.data;
+    const sealed = claims.data.roomClaim.passwordHash;
+    const passwordHash = sealed === null ? null : this.#unseal(sealed);
+    if (sealed !== null && passwordHash === null) throw invalid();
+    return { ...claims.data, roomClaim: { ...claims.data.roomClaim, passwordHash } };
+  }
+
+  /** AES-256-GCM under a key of its own, derived from the secret: `iv.ciphertext.tag`. */
+  #seal(text: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#sealKey(), iv);
+    const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+    return [iv, data, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+  }
+
+  #unseal(sealed: string): string | null {
+    const [iv, data, tag] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+    if (!iv || !data || !tag || iv.length !== 12 || tag.length !== 16) return null;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#sealKey(), iv);
+      decipher.setAuthTag(tag);
+      return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  #sealKey(): Buffer {
+    return createHmac('sha256', this.#secret).update('parley resume-token seal').digest();
   }
 
   #mac(body: string): string {
