@@ -622,9 +622,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   #onConnectionState(state: RTCPeerConnectionState): void {
     if (this.#closed) return;
+    const before = this.#state;
     this.#apply({ type: 'connection', state });
     switch (state) {
       case 'connected':
+        // Back after a loss: the receiver waits for a keyframe; send one now.
+        if (this.#everConnected && before === 'recovering') void this.#kickKeyframe();
         // The failure episode (if any) is over.
         this.#everConnected = true;
         this.#restartsThisEpisode = 0;
@@ -671,6 +674,32 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       this.safeEmit('iceFailed');
     }
     this.#planRestart(trigger);
+  }
+
+  /**
+   * Make the video encoders start over with a keyframe (an encoding paused
+   * and resumed at once), so that after a loss the other side decodes again
+   * without waiting for its keyframe requests to get through.
+   */
+  async #kickKeyframe(): Promise<void> {
+    const senders = [this.#senders.get('video'), ...this.#screenSenders].filter(
+      (s): s is RTCRtpSender => s?.track?.kind === 'video',
+    );
+    for (const sender of senders) {
+      try {
+        const params = sender.getParameters();
+        const enc = params.encodings[0] as RTCRtpEncodingParameters | undefined;
+        if (!enc || enc.active === false) continue;
+        enc.active = false;
+        await sender.setParameters(params);
+        const again = sender.getParameters();
+        const e2 = again.encodings[0] as RTCRtpEncodingParameters | undefined;
+        if (e2) e2.active = true;
+        await sender.setParameters(again);
+      } catch {
+        // Not fatal: the receiver's own keyframe requests get there too.
+      }
+    }
   }
 
   /** Schedule our own ICE restart as the recovery policy says, unless one is already scheduled. */
