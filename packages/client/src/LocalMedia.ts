@@ -408,12 +408,13 @@ export class LocalMedia extends TypedEmitter<MediaEvents> {
     }
     this.#setStream(stream);
     this.#watchDevices();
-    if (old) {
-      try {
-        for (const t of stream.getTracks()) await this.#hooks.replaceTrack(t, stream);
-      } finally {
-        for (const t of old.getTracks()) t.stop();
-      }
+    try {
+      // Also on a first capture: a call may already be connected without
+      // our tracks (a reload answers the others' offers while the camera
+      // starts), so its senders get them now.
+      for (const t of stream.getTracks()) await this.#hooks.replaceTrack(t, stream);
+    } finally {
+      for (const t of old?.getTracks() ?? []) t.stop();
     }
     await this.#publish();
   }

@@ -396,9 +396,20 @@ export function createParleySession(client: ParleyClient) {
    * unable to satisfy the constraints) fall back to the microphone alone, so
    * the user can still talk; the camera error stays visible either way.
    */
-  async function startMedia(): Promise<void> {
-    if (mediaStarting.value) return;
+  /** The capture in progress: a second caller (a resume racing the lobby's preview) waits for it. */
+  let mediaStart: Promise<void> | null = null;
+
+  function startMedia(): Promise<void> {
+    if (mediaStart) return mediaStart;
     mediaStarting.value = true;
+    mediaStart = captureMedia().finally(() => {
+      mediaStart = null;
+      mediaStarting.value = false;
+    });
+    return mediaStart;
+  }
+
+  async function captureMedia(): Promise<void> {
     const devicesChosen = {
       ...(cameraId.value ? { videoDeviceId: cameraId.value } : {}),
       ...(micId.value ? { audioDeviceId: micId.value } : {}),
@@ -415,8 +426,6 @@ export function createParleySession(client: ParleyClient) {
           // No microphone either: the first error says what to fix.
         }
       }
-    } finally {
-      mediaStarting.value = false;
     }
     localStream.value = client.media.stream;
     mediaState.value = copyMediaState(client.media.state);
