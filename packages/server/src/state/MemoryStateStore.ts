@@ -35,11 +35,21 @@ export class MemoryStateStore implements StateStore {
 
   counts(): Promise<StateCounts> {
     let participants = 0;
-    let calls = 0;
+    let ringingCalls = 0;
+    let activeCalls = 0;
     for (const room of this.rooms.values()) {
       participants += room.size;
-      calls += room.calls.size;
+      const state = room.calls.current()?.currentState;
+      if (state === 'ringing') ringingCalls += 1;
+      else if (state !== undefined) activeCalls += 1;
     }
-    return Promise.resolve({ rooms: this.rooms.size, participants, calls });
+    const calls = ringingCalls + activeCalls;
+    return Promise.resolve({
+      rooms: this.rooms.size,
+      participants,
+      calls,
+      ringingCalls,
+      activeCalls,
+    });
   }
 }

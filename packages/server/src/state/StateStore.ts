@@ -11,6 +11,9 @@ export interface StateCounts {
   readonly rooms: number;
   readonly participants: number;
   readonly calls: number;
+  /** Calls by state (they sum to `calls`). */
+  readonly ringingCalls: number;
+  readonly activeCalls: number;
 }
 
 /**
