@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,11 @@ export interface Config {
   readonly turn: TurnConfig;
   readonly session: SessionConfig;
   readonly joinTokens: JoinTokenConfig;
+  /** REDIS_URL set: a multi-node deployment sharing state in Redis; null = one process, in memory. */
+  readonly redis: RedisConfig | null;
+  /** This node's name (NODE_ID, or random per start). */
+  readonly nodeId: string;
+  readonly metrics: MetricsConfig;
   /** Test-only fault hooks (refused when NODE_ENV=production). */
   readonly testHooks: TestHooksConfig;
 }
@@ -53,6 +59,17 @@ export interface JoinTokenConfig {
   readonly secret: Buffer | null;
   /** REQUIRE_JOIN_TOKEN=1: every join (and room check) needs a valid token for that room. */
   readonly required: boolean;
+}
+
+export interface RedisConfig {
+  readonly url: string;
+  /** Prefix of every key and stream (REDIS_PREFIX). */
+  readonly prefix: string;
+}
+
+export interface MetricsConfig {
+  /** METRICS_TOKEN: the bearer token GET /metrics needs; null = open. */
+  readonly token: string | null;
 }
 
 export interface TestHooksConfig {
@@ -256,6 +273,30 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
     description: 'TURN credential lifetime; clamped to 60..86400 s.',
   },
   { name: 'TURN_REALM', default: 'parley', description: 'coturn realm (used by npm run turn).' },
+  {
+    name: 'REDIS_URL',
+    default: '(unset: in memory)',
+    description:
+      "redis:// or rediss:// URL. Set: every node with the same REDIS_URL (and REDIS_PREFIX) is one deployment: rooms, calls and chat live in Redis, messages cross nodes through Socket.IO's Redis Streams adapter. Unset: one process, state in memory.",
+  },
+  {
+    name: 'REDIS_PREFIX',
+    default: 'parley:',
+    description:
+      'Prefix of every Redis key (and stream) this deployment uses, so several share one Redis.',
+  },
+  {
+    name: 'NODE_ID',
+    default: '(random per start)',
+    description:
+      "This node's name in a multi-node deployment (logs, metrics, its heartbeat key); 1..64 of A-Z a-z 0-9 . _ -.",
+  },
+  {
+    name: 'METRICS_TOKEN',
+    default: '(unset: open)',
+    description:
+      'Set: GET /metrics needs "Authorization: Bearer <token>" (401 otherwise). Unset: /metrics is open (bind HOST to a private address or put it behind the proxy).',
+  },
 ]);
 
 // ---- schema -----------------------------------------------------------------
@@ -403,6 +444,57 @@ const ServerEnvSchema = z.object({
   JOIN_TOKEN_SECRET: z.string().optional(),
   TEST_REWRITE_FINGERPRINT: z.enum(['0', '1']).optional(),
   REQUIRE_JOIN_TOKEN: z.enum(['0', '1']).optional(),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      const s = raw.trim();
+      let url: URL | null = null;
+      try {
+        url = new URL(s);
+      } catch {
+        url = null;
+      }
+      if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+        // Never echo the value: a Redis URL may carry a password.
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a redis:// or rediss:// URL with a host',
+        });
+        return z.NEVER;
+      }
+      return s;
+    }),
+  REDIS_PREFIX: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return 'parley:';
+      if (!/^[A-Za-z0-9:._-]{1,32}$/.test(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be 1..32 of A-Z a-z 0-9 : . _ -, got ${show(raw)}`,
+        });
+        return z.NEVER;
+      }
+      return raw;
+    }),
+  NODE_ID: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return null;
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be 1..64 of A-Z a-z 0-9 . _ -, got ${show(raw)}`,
+        });
+        return z.NEVER;
+      }
+      return raw;
+    }),
+  METRICS_TOKEN: z.string().optional(),
   TEST_DROP_ANSWER: z
     .string()
     .optional()
@@ -418,7 +510,13 @@ const ServerEnvSchema = z.object({
 });
 
 /** Variables whose value must never appear in an error message. */
-const SECRET_VARS = new Set(['TURN_SECRET', 'SESSION_SECRET', 'JOIN_TOKEN_SECRET']);
+const SECRET_VARS = new Set([
+  'TURN_SECRET',
+  'SESSION_SECRET',
+  'JOIN_TOKEN_SECRET',
+  'METRICS_TOKEN',
+  'REDIS_URL',
+]);
 
 /** Friendlier wording than zod's defaults for the TURN schema's plain checks. */
 const TURN_MESSAGES: Record<string, string> = {
@@ -549,6 +647,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       secret: joinSecret === undefined ? null : Buffer.from(joinSecret, 'utf8'),
       required: s.REQUIRE_JOIN_TOKEN === '1',
     }),
+    redis:
+      s.REDIS_URL === null ? null : Object.freeze({ url: s.REDIS_URL, prefix: s.REDIS_PREFIX }),
+    nodeId: s.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
+    metrics: Object.freeze({ token: s.METRICS_TOKEN ?? null }),
     testHooks: Object.freeze({
       dropAnswer: s.TEST_DROP_ANSWER,
       rewriteFingerprint: s.TEST_REWRITE_FINGERPRINT === '1',
