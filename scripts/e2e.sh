@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # Browsers come from Debian (Playwright never downloads its own); coturn is
 # the relay of the NAT-traversal spec.
-ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver iproute2:ip iptables:iptables
+ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver redis-server:redis-server iproute2:ip iptables:iptables
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # Which browsers this run drives (the README lists the versions the suite has passed on).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything that proves Parley works, in one command.
-#   1. system packages the tests use (Debian's chromium, firefox-esr, coturn)
+#   1. system packages the tests use (Debian's chromium, firefox-esr, coturn, redis-server)
 #   2. lint + formatting, type checks (tsc, vue-tsc)
 #   3. build (the e2e suite drives the built app)
 #   4. unit + integration tests (Vitest; real Socket.IO clients, real coturn)
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n=== %s ===\n' "$*"; }
 
 step "system packages"
-ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver iproute2:ip iptables:iptables
+ensure_debs chromium:chromium firefox-esr:firefox-esr coturn:turnserver redis-server:redis-server iproute2:ip iptables:iptables
 
 if [ ! -d node_modules ]; then
   step "npm install"

@@ -553,6 +553,38 @@ describe('ParleyClient (scripted signaling server)', () => {
     expect(client.chat.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
   });
 
+  it('chat: a line the server cannot store yet (UNAVAILABLE) is sent again with the same nonce', async () => {
+    let tries = 0;
+    server.hooks.answers = {
+      'chat:send': (payload) =>
+        ++tries < 3
+          ? {
+              ok: false,
+              error: { code: 'UNAVAILABLE', message: 'store away', retryable: true },
+            }
+          : {
+              ok: true,
+              data: {
+                message: {
+                  id: 'm9',
+                  from: 'self1',
+                  name: 'Alice',
+                  text: payload['text'],
+                  sentAt: 9,
+                },
+              },
+            },
+    };
+    await client.join('team-42', 'Alice');
+    const sent = await client.sendChat('held');
+    expect(sent.id).toBe('m9');
+    const sends = server.received.filter((r) => r.event === 'chat:send');
+    expect(sends).toHaveLength(3);
+    const nonces = new Set(sends.map((r) => (r.payload as { nonce: string }).nonce));
+    expect(nonces.size).toBe(1);
+    expect(client.chat.map((m) => m.id)).toEqual(['m9']);
+  });
+
   it('chat is validated locally and bounded to the last 100 messages', async () => {
     await client.join('team-42', 'Alice');
     await expect(client.sendChat('   ')).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });

@@ -136,6 +136,9 @@ const SESSION_RENEW_MARGIN_MS = 5 * 60_000;
 const RESUME_RETRY_MS = 500;
 /** Signals and chat held while signaling is down, sent after the resume. */
 const MAX_HELD_REQUESTS = 512;
+/** A chat line the server could not store (UNAVAILABLE) is sent again, with its nonce, for this long. */
+const CHAT_RETRY_FOR_MS = 30_000;
+const CHAT_RETRY_MS = [250, 500, 1000, 2000, 2000] as const;
 
 /** Refusals after which a session cannot be resumed: join afresh instead. */
 const SESSION_OVER: readonly string[] = [
@@ -547,17 +550,26 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#requireJoined();
     // One nonce per message: a retry after a drop is stored and shown once.
     const nonce = randomNonce();
-    let message: ChatMessage;
-    try {
-      ({ message } = await this.#requestInSession('chat:send', { text, nonce }));
-    } catch (err) {
-      if (!isParleyError(err, ClientErrorCode.NOT_CONNECTED)) throw err;
-      // The connection dropped before the answer: once resumed, send it again.
-      if (!(await this.#whenJoined())) throw err;
-      ({ message } = await this.#signaling.request('chat:send', { text, nonce }));
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { message } = await this.#requestInSession('chat:send', { text, nonce });
+        this.#addChat(message);
+        return message;
+      } catch (err) {
+        if (isParleyError(err, ClientErrorCode.NOT_CONNECTED)) {
+          // The connection dropped before the answer: once resumed, send it again.
+          if (!(await this.#whenJoined())) throw err;
+        } else if (isParleyError(err, ErrorCode.UNAVAILABLE)) {
+          // The server cannot store it right now (its state store is away): the
+          // same nonce again shortly, for as long as a short outage lasts.
+          if (Date.now() - started > CHAT_RETRY_FOR_MS) throw err;
+          await new Promise((r) => setTimeout(r, CHAT_RETRY_MS[Math.min(attempt, 4)]));
+        } else {
+          throw err;
+        }
+      }
     }
-    this.#addChat(message);
-    return message;
   }
 
   /** Probe STUN/TURN reachability with this room's ICE servers (about 5 s). */

@@ -176,6 +176,12 @@ export const JoinResultSchema = z.object({
   chat: z.array(ChatMessageSchema).max(Limits.CHAT_HISTORY_MAX),
   /** How to resume this session after a drop. */
   session: SessionGrantSchema,
+  /**
+   * Instant answer (INSTANT_ANSWER, on by default): while a call rings, its
+   * members already connect (ICE + DTLS) without sending media, so an accept
+   * has media at once. Absent or false: nothing crosses before accept.
+   */
+  instantAnswer: z.boolean().optional(),
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 

@@ -8,6 +8,8 @@ import { RingTimers } from './calls/RingTimers.js';
 import { ChatService } from './chat/ChatService.js';
 import type { Config } from './config.js';
 import { registerHealth } from './http/health.js';
+import { registerMetrics } from './http/metrics.js';
+import { Metrics } from './metrics/Metrics.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './http/securityHeaders.js';
 import { registerWebApp } from './http/webApp.js';
 import { PasswordAttempts } from './rooms/PasswordAttempts.js';
@@ -15,7 +17,10 @@ import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { Outbox } from './session/Outbox.js';
 import { ResumeTokens } from './session/ResumeTokens.js';
 import { SessionTimers } from './session/SessionTimers.js';
-import { expireSession } from './signaling/handlers/room.js';
+import { adoptOrphan, expireSession } from './signaling/handlers/room.js';
+import { registerSocketOps } from './signaling/socketOps.js';
+import { startCluster } from './cluster/cluster.js';
+import { LOCAL_MEMBER_INDEX } from './cluster/NodeRegistry.js';
 import { originAllowRequest } from './signaling/originPolicy.js';
 import { publishCallEffect } from './signaling/publishCallEffect.js';
 import { registerHandlers } from './signaling/registerHandlers.js';
@@ -75,7 +80,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     https: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
   });
 
-  const store = new MemoryStateStore();
+  // REDIS_URL: one deployment of many nodes sharing state in Redis; else this process alone.
+  const cluster = config.redis
+    ? await startCluster({ ...config, redis: config.redis }, fastify.log)
+    : null;
+  const store = cluster?.store ?? new MemoryStateStore();
   const rooms = new RoomRegistry(store, {
     capacity: config.maxRoomSize,
     meshMax: config.meshMaxParticipants,
@@ -84,7 +93,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const chat = new ChatService(store);
 
   registerSecurityHeaders(fastify, config.frameAncestors);
-  registerHealth(fastify, () => rooms.counts(), startedAt);
+  const lifecycle: Lifecycle = { draining: false, inFlight: 0 };
+  registerHealth(fastify, {
+    counts: () => rooms.counts(),
+    startedAt,
+    nodeId: config.nodeId,
+    redis: () => (cluster === null ? 'unused' : cluster.clients.isReady() ? 'up' : 'down'),
+    draining: () => lifecycle.draining,
+  });
+  const metrics = new Metrics({
+    nodeId: config.nodeId,
+    counts: () => rooms.counts(),
+    // `io` is created below; gauges are read only when /metrics is scraped.
+    sockets: () => io.of('/').sockets.size,
+  });
+  registerMetrics(fastify, metrics, config.metrics.token);
   await registerWebApp(fastify, config.webDist);
 
   const io: ParleyServer = new Server(fastify.server, {
@@ -97,6 +120,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     serveClient: false,
     // No CORS: browsers on other origins are refused by allowRequest anyway.
   });
+  if (cluster) io.adapter(cluster.adapter);
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = SECURITY_HEADERS['x-content-type-options'] ?? 'nosniff';
   });
@@ -106,7 +130,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (!secret) {
     log.warn('no SESSION_SECRET: resume tokens will not survive a restart of this process');
   }
-  const lifecycle: Lifecycle = { draining: false, inFlight: 0 };
+  // Adopting a dead node's members runs only after start(), when ctx exists.
+  const nodes = cluster?.registry((orphan) => adoptOrphan(ctx, orphan)) ?? null;
   const ctx: SignalingContext = {
     io,
     config,
@@ -114,19 +139,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     calls,
     chat,
     log,
+    metrics,
     tokens: new ResumeTokens({
       secret: secret ?? randomBytes(32),
       ttlMs: RESUME_TOKEN_TTL_MS,
       graceMs: config.session.resumeGraceMs,
     }),
-    epoch: store.epoch,
     graceTimers: new SessionTimers((room, peer) => {
       expireSession(ctx, room, peer).catch((err: unknown) =>
         log.error({ err }, 'grace expiry handling failed'),
       );
     }),
-    outbox: new Outbox(),
+    outbox: cluster?.outbox ?? new Outbox(),
     lifecycle,
+    members: nodes ?? LOCAL_MEMBER_INDEX,
     passwordAttempts: new PasswordAttempts(),
     ringTimers: new RingTimers(config.ringTimeoutMs, (room, callId, peer) => {
       calls.expire(room, callId, peer).then(
@@ -138,6 +164,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
   };
   registerHandlers(io, ctx);
+  registerSocketOps(ctx);
+  await nodes?.start();
 
   const drain = async (drainMs: number): Promise<void> => {
     lifecycle.draining = true;
@@ -153,6 +181,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     closing ??= (async () => {
       ctx.ringTimers.clearAll();
       ctx.graceTimers.clearAll();
+      // Our members' node key lapses now: a live node adopts whoever does not resume.
+      await nodes?.stop();
       // io.close() disconnects every socket and closes the HTTP server;
       // fastify.close() then runs its own shutdown hooks.
       await new Promise<void>((resolve) => {
@@ -160,6 +190,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       });
       await fastify.close();
       ctx.ringTimers.clearAll();
+      await cluster?.clients.close();
     })();
     return closing;
   };

@@ -165,6 +165,28 @@ describe('loadConfig errors', () => {
     expect(problems.join('\n')).not.toContain('tooshort-secret');
   });
 
+  it('multi-node settings: REDIS_URL (never echoed), REDIS_PREFIX, NODE_ID, METRICS_TOKEN', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://:pw@127.0.0.1:6379/0',
+      NODE_ID: 'eu-1.a',
+      METRICS_TOKEN: 'scrape-token',
+    });
+    expect(config.redis).toEqual({ url: 'redis://:pw@127.0.0.1:6379/0', prefix: 'parley:' });
+    expect(config.nodeId).toBe('eu-1.a');
+    expect(config.metrics.token).toBe('scrape-token');
+    const defaults = loadConfig({});
+    expect(defaults.redis).toBeNull();
+    expect(defaults.nodeId).toMatch(/^node-[0-9a-f]{8}$/);
+    expect(defaults.metrics.token).toBeNull();
+    const problems = problemsOf({
+      REDIS_URL: 'http://:hunter2@example/',
+      REDIS_PREFIX: 'has space',
+      NODE_ID: 'a/b',
+    });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
   it('requires TURN_SECRET when TURN_URLS is set', () => {
     expect(problemsOf({ TURN_URLS: 'turn:t.example:3478' })[0]).toMatch(
       /^TURN_SECRET: TURN_URLS is set, so TURN_SECRET is required/,

@@ -50,6 +50,8 @@ export interface Config {
   /** This node's name (NODE_ID, or random per start). */
   readonly nodeId: string;
   readonly metrics: MetricsConfig;
+  /** INSTANT_ANSWER: members of a ringing call may exchange SDP/ICE (no media) before accept. */
+  readonly instantAnswer: boolean;
   /** Test-only fault hooks (refused when NODE_ENV=production). */
   readonly testHooks: TestHooksConfig;
 }
@@ -274,6 +276,12 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = Object.freeze([
   },
   { name: 'TURN_REALM', default: 'parley', description: 'coturn realm (used by npm run turn).' },
   {
+    name: 'INSTANT_ANSWER',
+    default: '1',
+    description:
+      '1: while a call rings, its members already connect (ICE candidates and the DTLS handshake cross, no media is sent) so media flows as soon as it is accepted. 0: nothing crosses between them before accept.',
+  },
+  {
     name: 'REDIS_URL',
     default: '(unset: in memory)',
     description:
@@ -450,12 +458,7 @@ const ServerEnvSchema = z.object({
     .transform((raw, ctx) => {
       if (raw === undefined) return null;
       const s = raw.trim();
-      let url: URL | null = null;
-      try {
-        url = new URL(s);
-      } catch {
-        url = null;
-      }
+      const url = URL.canParse(s) ? new URL(s) : null;
       if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
         // Never echo the value: a Redis URL may carry a password.
         ctx.addIssue({
@@ -495,6 +498,7 @@ const ServerEnvSchema = z.object({
       return raw;
     }),
   METRICS_TOKEN: z.string().optional(),
+  INSTANT_ANSWER: z.enum(['0', '1']).optional(),
   TEST_DROP_ANSWER: z
     .string()
     .optional()
@@ -651,6 +655,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       s.REDIS_URL === null ? null : Object.freeze({ url: s.REDIS_URL, prefix: s.REDIS_PREFIX }),
     nodeId: s.NODE_ID ?? `node-${randomBytes(4).toString('hex')}`,
     metrics: Object.freeze({ token: s.METRICS_TOKEN ?? null }),
+    instantAnswer: s.INSTANT_ANSWER !== '0',
     testHooks: Object.freeze({
       dropAnswer: s.TEST_DROP_ANSWER,
       rewriteFingerprint: s.TEST_REWRITE_FINGERPRINT === '1',

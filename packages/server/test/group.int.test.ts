@@ -251,16 +251,17 @@ describe('group (mesh) calls', () => {
     await expectNoEvent(bob.socket, 'room:call');
   });
 
-  it('signaling stays between participants of the call: not a room member outside it, not a ringing invitee', async () => {
-    const [ann, bob, carol, dan] = await room('Ann', 'Bob', 'Carol', 'Dan');
-    if (!ann || !bob || !carol || !dan) throw new Error('setup');
+  it('signaling stays inside the call: never to a room member outside it; a ringing invitee only with participants', async () => {
+    const [ann, bob, carol, dan, eve] = await room('Ann', 'Bob', 'Carol', 'Dan', 'Eve');
+    if (!ann || !bob || !carol || !dan || !eve) throw new Error('setup');
     const call = await pair(ann, bob);
     okData(await request(ann.socket, 'call:invite', { to: idOf(carol) })); // Carol rings
+    okData(await request(ann.socket, 'call:invite', { to: idOf(eve) })); // Eve rings too
     const refused = [
       [ann, dan, 'PEER_NOT_FOUND'], // member of the room outside the call
       [dan, ann, 'CALL_NOT_FOUND'], // outsider sending into the call
-      [ann, carol, 'PEER_NOT_FOUND'], // ringing invitee cannot receive
-      [carol, ann, 'INVALID_STATE'], // ringing invitee cannot send
+      [carol, eve, 'PEER_NOT_FOUND'], // two who only ring never connect to each other
+      [carol, dan, 'PEER_NOT_FOUND'],
     ] as const;
     for (const [from, to, code] of refused) {
       expect(
@@ -278,7 +279,11 @@ describe('group (mesh) calls', () => {
         }),
       ).toMatchObject({ ok: false, error: { code } });
     }
-    for (const m of [ann, bob, carol, dan]) await expectNoEvent(m.socket, 'signal:description');
+    for (const m of [ann, bob, carol, dan, eve])
+      await expectNoEvent(m.socket, 'signal:description');
+    // Instant answer: a ringing invitee pre-connects to every participant, both ways.
+    await relayOk(ann, carol, call.id);
+    await relayOk(carol, bob, call.id);
     okData(await request(carol.socket, 'call:accept', { callId: call.id }));
     await relayOk(carol, bob, call.id);
   });

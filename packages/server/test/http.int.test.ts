@@ -52,6 +52,8 @@ describe('HTTP with a built web app', () => {
     expectSecurityHeaders(res);
     expect(await res.json()).toEqual({
       status: 'ok',
+      node: expect.any(String),
+      redis: 'unused',
       rooms: 0,
       participants: 0,
       calls: 0,
@@ -67,6 +69,16 @@ describe('HTTP with a built web app', () => {
     );
     const counts = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, number>;
     expect(counts).toMatchObject({ rooms: 2, participants: 4, calls: 1 });
+  });
+
+  it('/readyz is 200 while the node takes new users, 503 once it drains', async () => {
+    const res = await fetch(`${server.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, redis: 'unused', draining: false });
+    await server.app.drain(0);
+    const draining = await fetch(`${server.url}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(await draining.json()).toMatchObject({ ready: false, draining: true });
   });
 
   it('serves index.html at / and assets with long caching', async () => {

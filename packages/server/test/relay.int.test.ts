@@ -122,26 +122,77 @@ describe('signal relay', () => {
     await nobodyElseGets([ann.socket, bob.socket, carol.socket, xavier.socket]);
   });
 
-  it('refuses relays before the callee accepted', async () => {
+  it('instant answer: caller and callee signal while it rings; outsiders still get nothing', async () => {
     const room = `relay-${++n}`;
     const ann = await joinedClient(server.url, room, 'Ann');
     const bob = await joinedClient(server.url, room, 'Bob');
+    const carol = await joinedClient(server.url, room, 'Carol');
+    expect(ann.join.instantAnswer).toBe(true);
+    const incoming = waitFor(bob.socket, 'call:incoming');
     const call = okData(await request(ann.socket, 'call:invite', { to: bob.join.self.id })).call;
-    expect(
+    await incoming;
+    const offer = waitFor(bob.socket, 'signal:description');
+    okData(
       await request(ann.socket, 'signal:description', {
         callId: call.id,
         to: bob.join.self.id,
         description: OFFER,
       }),
-    ).toMatchObject({ ok: false, error: { code: 'PEER_NOT_FOUND' } });
-    expect(
+    );
+    expect((await offer).from).toBe(ann.join.self.id);
+    const answer = waitFor(ann.socket, 'signal:description');
+    okData(
       await request(bob.socket, 'signal:description', {
+        callId: call.id,
+        to: ann.join.self.id,
+        description: { type: 'answer', sdp: OFFER.sdp },
+      }),
+    );
+    expect((await answer).from).toBe(bob.join.self.id);
+    // Carol is in the room, not in the call: she can neither send nor be sent to.
+    expect(
+      await request(carol.socket, 'signal:description', {
         callId: call.id,
         to: ann.join.self.id,
         description: OFFER,
       }),
-    ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
-    await nobodyElseGets([ann.socket, bob.socket]);
+    ).toMatchObject({ ok: false, error: { code: 'CALL_NOT_FOUND' } });
+    expect(
+      await request(ann.socket, 'signal:candidate', {
+        callId: call.id,
+        to: carol.join.self.id,
+        candidate: null,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'PEER_NOT_FOUND' } });
+    await nobodyElseGets([carol.socket]);
+  });
+
+  it('INSTANT_ANSWER=0: nothing crosses before the callee accepted', async () => {
+    const strict = await startServer({ INSTANT_ANSWER: '0' });
+    try {
+      const room = `relay-${++n}`;
+      const ann = await joinedClient(strict.url, room, 'Ann');
+      const bob = await joinedClient(strict.url, room, 'Bob');
+      expect(ann.join.instantAnswer).toBe(false);
+      const call = okData(await request(ann.socket, 'call:invite', { to: bob.join.self.id })).call;
+      expect(
+        await request(ann.socket, 'signal:description', {
+          callId: call.id,
+          to: bob.join.self.id,
+          description: OFFER,
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'PEER_NOT_FOUND' } });
+      expect(
+        await request(bob.socket, 'signal:description', {
+          callId: call.id,
+          to: ann.join.self.id,
+          description: OFFER,
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+      await nobodyElseGets([ann.socket, bob.socket]);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('refuses relays after the call ended', async () => {

@@ -56,6 +56,23 @@ export interface CallOutcome {
   /** The call is over and must be removed from its registry. */
   readonly over: boolean;
   readonly notices: readonly CallNotice[];
+  /**
+   * This change made a ringing call active: its setup succeeded (metrics:
+   * call setups by outcome). Set here, where the state before the change
+   * is still known.
+   */
+  readonly answered?: true;
+}
+
+/** A call as a shared store keeps it (JSON). */
+export interface CallSnapshot {
+  readonly id: CallId;
+  readonly room: RoomId;
+  readonly initiator: PeerId;
+  readonly createdAt: number;
+  readonly state: CallState;
+  readonly participants: readonly PeerId[];
+  readonly invited: readonly PeerId[];
 }
 
 export class Call {
@@ -131,6 +148,40 @@ export class Call {
     for (const p of invitees) this.invited.add(p);
   }
 
+  snapshot(): CallSnapshot {
+    return {
+      id: this.id,
+      room: this.room,
+      initiator: this.initiator,
+      createdAt: this.createdAt,
+      state: this.state,
+      participants: [...this.participants],
+      invited: [...this.invited],
+    };
+  }
+
+  /** The call exactly as `snapshot()` recorded it (no checks: the store wrote it). */
+  static fromSnapshot(s: CallSnapshot): Call {
+    const call = Object.create(Call.prototype) as Call;
+    const fields = call as unknown as {
+      id: CallId;
+      room: RoomId;
+      initiator: PeerId;
+      createdAt: number;
+      state: CallState;
+      participants: Set<PeerId>;
+      invited: Set<PeerId>;
+    };
+    fields.id = s.id;
+    fields.room = s.room;
+    fields.initiator = s.initiator;
+    fields.createdAt = s.createdAt;
+    fields.state = s.state;
+    fields.participants = new Set(s.participants);
+    fields.invited = new Set(s.invited);
+    return call;
+  }
+
   get currentState(): CallState {
     return this.state;
   }
@@ -189,6 +240,7 @@ export class Call {
 
   accept(p: PeerId): CallOutcome {
     this.assertAllowed('accept', p);
+    const answered = this.state === 'ringing';
     this.invited.delete(p);
     this.participants.add(p);
     this.state = 'active';
@@ -196,6 +248,7 @@ export class Call {
       call: this.info(),
       over: false,
       notices: [{ kind: 'updated', to: this.othersThan(p) }],
+      ...(answered ? { answered: true } : {}),
     };
   }
 
@@ -236,12 +289,14 @@ export class Call {
       throw new AppError(ErrorCode.INVALID_STATE, 'already in this call');
     }
     this.assertSeat(maxMembers);
+    const wasRinging = this.state === 'ringing';
     this.participants.add(p);
     if (this.participants.size >= 2) this.state = 'active';
     return {
       call: this.info(),
       over: false,
       notices: [{ kind: 'updated', to: this.othersThan(p) }],
+      ...(wasRinging && this.state === 'active' ? { answered: true } : {}),
     };
   }
 

@@ -21,10 +21,18 @@ export type CallDelivery =
       readonly by?: PeerId;
     };
 
+/**
+ * How a call setup ended: 'answered' (the ringing call became active), or
+ * why the call ended while it still rang.
+ */
+export type CallSetupEnd = 'answered' | CallEndReason;
+
 /** A CallOutcome with its recipients resolved, ready to emit. */
 export interface CallEffect {
   readonly call: CallInfo;
   readonly over: boolean;
+  /** This change ended the call's setup, and how (metrics); null for any other change. */
+  readonly setup: CallSetupEnd | null;
   readonly deliveries: readonly CallDelivery[];
   /**
    * Members whose resume token no longer names their call as it is (they
@@ -64,5 +72,17 @@ export function resolveCallEffect(room: Room, outcome: CallOutcome): CallEffect 
   const sessions = room
     .takeStaleSessions()
     .map(({ peer, socketId }) => ({ socketId, record: room.sessionRecord(peer) }));
-  return { call: outcome.call, over: outcome.over, deliveries, sessions };
+  return { call: outcome.call, over: outcome.over, setup: setupEnd(outcome), deliveries, sessions };
+}
+
+/**
+ * Whether `outcome` ends the call's setup. A call that is over keeps the
+ * state it had (nothing moves it back to ringing), so an over call still
+ * ringing was never answered, and its ended notice says why.
+ */
+export function setupEnd(outcome: CallOutcome): CallSetupEnd | null {
+  if (outcome.answered) return 'answered';
+  if (!outcome.over || outcome.call.state !== 'ringing') return null;
+  const ended = outcome.notices.find((n) => n.kind === 'ended');
+  return ended?.kind === 'ended' ? ended.reason : null;
 }

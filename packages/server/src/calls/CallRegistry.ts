@@ -1,6 +1,6 @@
 import { ErrorCode, type CallId, type PeerId, type RoomId } from '@parley/protocol';
 import { AppError } from '../errors.js';
-import { Call, type CallOutcome } from './Call.js';
+import { Call, type CallOutcome, type CallSnapshot } from './Call.js';
 
 export interface InviteResult {
   readonly outcome: CallOutcome;
@@ -30,6 +30,14 @@ export interface CallRegistryOptions {
  * with them. Hanging up is a choice to leave the call, so whoever hangs up
  * does not wait (they can `call:join` the next call, or ring someone).
  */
+/** A room's call state as a shared store keeps it (JSON). */
+export interface CallRegistrySnapshot {
+  readonly call: CallSnapshot | null;
+  readonly waiting: readonly PeerId[];
+  readonly maxMembers: number;
+  readonly joinOnEntry: boolean;
+}
+
 export class CallRegistry {
   private call: Call | undefined;
   private readonly waiting = new Set<PeerId>();
@@ -38,6 +46,22 @@ export class CallRegistry {
 
   constructor(options: CallRegistryOptions) {
     this.options = { ...options };
+  }
+
+  snapshot(): CallRegistrySnapshot {
+    return {
+      call: this.call?.snapshot() ?? null,
+      waiting: [...this.waiting],
+      maxMembers: this.options.maxMembers,
+      joinOnEntry: this.options.joinOnEntry,
+    };
+  }
+
+  static fromSnapshot(s: CallRegistrySnapshot): CallRegistry {
+    const registry = new CallRegistry({ maxMembers: s.maxMembers, joinOnEntry: s.joinOnEntry });
+    if (s.call) registry.call = Call.fromSnapshot(s.call);
+    for (const p of s.waiting) registry.waiting.add(p);
+    return registry;
   }
 
   /** The room's settings were restored from a resume token (see Room.adoptClaim). */

@@ -100,16 +100,32 @@ export class CallService {
    * (the signal waits in its outbox); anything else is refused, so the
    * signal reaches nobody.
    */
-  relayTarget(roomId: RoomId, callId: CallId, from: PeerId, to: PeerId): Promise<string | null> {
+  /**
+   * Where a signal from `from` to `to` goes (null: `to` is reconnecting).
+   * Between participants of the call; with `preconnect` (instant answer)
+   * also between a participant and someone the call rings, so they connect
+   * while it rings. Never between two people who are only rung.
+   */
+  relayTarget(
+    roomId: RoomId,
+    callId: CallId,
+    from: PeerId,
+    to: PeerId,
+    preconnect = false,
+  ): Promise<string | null> {
     return this.store.read(roomId, (room) => {
       const r = memberRoom(room, from);
       const call = r.calls.get(callId);
       if (!call || !call.isMember(from))
         throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
-      if (!call.isParticipant(from)) {
+      const fromIn = call.isParticipant(from);
+      if (!fromIn && !preconnect) {
         throw new AppError(ErrorCode.INVALID_STATE, 'accept the call before sending signals');
       }
-      const target = to === from || !call.isParticipant(to) ? undefined : r.get(to);
+      const allowed = fromIn
+        ? call.isParticipant(to) || (preconnect && call.isInvited(to))
+        : call.isParticipant(to);
+      const target = to === from || !allowed ? undefined : r.get(to);
       if (!target)
         throw new AppError(ErrorCode.PEER_NOT_FOUND, 'that participant is not in this call');
       return target.socketId;

@@ -1,4 +1,5 @@
 import {
+  type ChatMessage,
   ErrorCode,
   Limits,
   type MediaState,
@@ -11,7 +12,7 @@ import {
   type WaitingGuest,
   type RoomStatus,
 } from '@parley/protocol';
-import { CallRegistry } from '../calls/CallRegistry.js';
+import { CallRegistry, type CallRegistrySnapshot } from '../calls/CallRegistry.js';
 import { ChatLog } from '../chat/ChatLog.js';
 import { AppError } from '../errors.js';
 import type { CallClaim, RoomClaim, SessionRecord } from '../session/ResumeTokens.js';
@@ -45,6 +46,16 @@ export interface WaitingEntry {
   readonly role: RoomRole;
 }
 
+/** A room as a shared store keeps it (JSON): everything, so any node can rebuild it. */
+export interface RoomSnapshot {
+  readonly id: RoomId;
+  readonly settings: RoomSettings;
+  readonly members: readonly Participant[];
+  readonly waiting: readonly WaitingEntry[];
+  readonly calls: CallRegistrySnapshot;
+  readonly chat: readonly ChatMessage[];
+}
+
 /**
  * One room: its participants, its call and its chat history. The room is
  * the unit of consistency: the state store applies each change to a room
@@ -69,6 +80,8 @@ export class Room {
   constructor(
     readonly id: RoomId,
     settings: RoomSettings,
+    /** The room's call state when rebuilt from a snapshot; a new room has none. */
+    calls?: CallRegistry,
   ) {
     this.capacity = settings.capacity;
     this.#options = { ...settings.options };
@@ -78,10 +91,42 @@ export class Room {
     this.#locked = settings.locked ?? false;
     this.#waitingRoom = settings.waitingRoom ?? false;
     this.#removed = new Set(settings.removed ?? []);
-    this.calls = new CallRegistry({
-      maxMembers: settings.meshMax,
-      joinOnEntry: settings.options.joinCallOnEntry,
-    });
+    this.calls =
+      calls ??
+      new CallRegistry({
+        maxMembers: settings.meshMax,
+        joinOnEntry: settings.options.joinCallOnEntry,
+      });
+  }
+
+  snapshot(): RoomSnapshot {
+    return {
+      id: this.id,
+      settings: {
+        capacity: this.capacity,
+        meshMax: this.calls.maxMembers,
+        options: { ...this.#options },
+        createdBy: this.#createdBy,
+        createdAt: this.#createdAt,
+        passwordHash: this.#passwordHash,
+        locked: this.#locked,
+        waitingRoom: this.#waitingRoom,
+        removed: [...this.#removed],
+      },
+      members: [...this.members.values()].map((p) => ({ ...p, media: { ...p.media } })),
+      waiting: [...this.#waiting.values()],
+      calls: this.calls.snapshot(),
+      chat: this.chat.list(),
+    };
+  }
+
+  /** The room exactly as `snapshot()` recorded it. */
+  static fromSnapshot(s: RoomSnapshot): Room {
+    const room = new Room(s.id, s.settings, CallRegistry.fromSnapshot(s.calls));
+    for (const p of s.members) room.members.set(p.id, { ...p, media: { ...p.media } });
+    for (const w of s.waiting) room.#waiting.set(w.id, { ...w });
+    for (const m of s.chat) room.chat.add(m);
+    return room;
   }
 
   get options(): RoomOptions {

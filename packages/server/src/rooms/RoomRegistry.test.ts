@@ -77,7 +77,13 @@ describe('RoomRegistry', () => {
     await expect(rooms.join(room, { name: 'late', media, socketId: 's4' })).rejects.toMatchObject({
       code: 'ROOM_FULL',
     });
-    expect(await rooms.counts()).toEqual({ rooms: 1, participants: 3, calls: 0 });
+    expect(await rooms.counts()).toEqual({
+      rooms: 1,
+      participants: 3,
+      calls: 0,
+      ringingCalls: 0,
+      activeCalls: 0,
+    });
   });
 
   it('deletes the room when the last participant leaves', async () => {
@@ -85,7 +91,13 @@ describe('RoomRegistry', () => {
     const out = await rooms.leave(room, a.self.id, 'left');
     expect(out.self.id).toBe(a.self.id);
     expect(out.call).toBeNull();
-    expect(await rooms.counts()).toEqual({ rooms: 0, participants: 0, calls: 0 });
+    expect(await rooms.counts()).toEqual({
+      rooms: 0,
+      participants: 0,
+      calls: 0,
+      ringingCalls: 0,
+      activeCalls: 0,
+    });
     expect((await rooms.check(room)).exists).toBe(false);
   });
 
@@ -149,7 +161,13 @@ describe('RoomRegistry', () => {
     const c = await rooms.join(room, { name: 'Cy', media, socketId: 's3' });
     expect(c.call?.participants).toEqual(['p1', 'p2', 'p3']);
     expect(c.callEffect?.deliveries).toEqual([{ kind: 'updated', to: ['s1', 's2'], call: c.call }]);
-    expect(await rooms.counts()).toEqual({ rooms: 1, participants: 3, calls: 1 });
+    expect(await rooms.counts()).toEqual({
+      rooms: 1,
+      participants: 3,
+      calls: 1,
+      ringingCalls: 0,
+      activeCalls: 1,
+    });
   });
 
   it('chat history comes with the join, and dies with the room', async () => {
@@ -174,6 +192,12 @@ describe('RoomRegistry', () => {
     expect(out.call?.deliveries).toEqual([
       { kind: 'ended', to: ['s1'], callId: 'c1', reason: 'disconnected', by: b.self.id },
     ]);
-    expect(await rooms.counts()).toEqual({ rooms: 1, participants: 1, calls: 0 });
+    expect(await rooms.counts()).toEqual({
+      rooms: 1,
+      participants: 1,
+      calls: 0,
+      ringingCalls: 0,
+      activeCalls: 0,
+    });
   });
 });

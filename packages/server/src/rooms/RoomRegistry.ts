@@ -170,6 +170,11 @@ export class RoomRegistry {
     this.newCallId = options.newCallId ?? newCallId;
   }
 
+  /** The store's epoch now (written into resume tokens; see StateStore.epoch). */
+  get epoch(): string {
+    return this.store.epoch;
+  }
+
   check(id: RoomId): Promise<RoomStatus> {
     return this.store.read(id, (room) => room?.status() ?? Room.absent(id, this.capacity));
   }

@@ -9,13 +9,24 @@ export type OutboxMessage = {
 }['signal:description' | 'signal:candidate'];
 
 /**
+ * Where messages for a member whose connection is down wait (in this
+ * process, or in Redis so that the member may resume on any node).
+ */
+export interface OutboxStore {
+  push(room: RoomId, peer: PeerId, message: OutboxMessage): void;
+  /** Everything waiting for the member, oldest first; the queue is emptied. */
+  take(room: RoomId, peer: PeerId): Promise<OutboxMessage[]>;
+  discard(room: RoomId, peer: PeerId): void;
+}
+
+/**
  * Messages addressed to a member whose connection is down (a candidate, a
  * renegotiation offer), kept in order and handed over when it resumes, so a
  * reconnect loses nothing. Bounded per member (Limits.OUTBOX_MAX; past it
  * the newest are dropped and the loss is counted: ICE recovery renegotiates
  * anyway). Dropped with the member when it leaves or its grace runs out.
  */
-export class Outbox {
+export class Outbox implements OutboxStore {
   readonly #queues = new Map<string, OutboxMessage[]>();
   #dropped = 0;
 
@@ -40,11 +51,11 @@ export class Outbox {
   }
 
   /** Everything waiting for the member, oldest first; the queue is emptied. */
-  take(room: RoomId, peer: PeerId): OutboxMessage[] {
+  take(room: RoomId, peer: PeerId): Promise<OutboxMessage[]> {
     const k = key(room, peer);
     const queue = this.#queues.get(k) ?? [];
     this.#queues.delete(k);
-    return queue;
+    return Promise.resolve(queue);
   }
 
   discard(room: RoomId, peer: PeerId): void {

@@ -17,7 +17,9 @@ export class Connection implements InboundConnection {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(base: SignalingContext, socket: ParleySocket) {
-    this.ctx = { ...base, socket, log: base.log.child({ sid: socket.id }) };
+    // Every line a handler logs for this socket carries its id, so one
+    // connection's story can be read out of a busy node's log.
+    this.ctx = { ...base, socket, log: base.log.child({ socketId: socket.id }) };
     this.bucket = new TokenBucket(base.config.rateLimit.burst, base.config.rateLimit.perSecond);
   }
 

@@ -1,6 +1,7 @@
 import { ClientMessageSchemas, Limits, type AckResponse } from '@parley/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
+import { Metrics } from '../metrics/Metrics.js';
 import { handleInbound, splitArgs, type InboundConnection } from './handle.js';
 import type { HandlerMap, RequestContext } from './types.js';
 
@@ -9,6 +10,7 @@ interface Harness {
   handlers: HandlerMap;
   emitted: Array<[string, unknown]>;
   logError: ReturnType<typeof vi.fn>;
+  metrics: Metrics;
   settle: () => Promise<void>;
   allow: { value: boolean };
 }
@@ -25,7 +27,17 @@ function harness(override: Partial<Record<string, (...a: unknown[]) => unknown>>
       return true;
     },
   };
-  const ctx = { socket, log: { error: logError } } as unknown as RequestContext;
+  const metrics = new Metrics({
+    nodeId: 'test',
+    sockets: () => 0,
+    counts: () => Promise.reject(new Error('not used')),
+  });
+  const noop = () => undefined;
+  const ctx = {
+    socket,
+    metrics,
+    log: { error: logError, trace: noop, debug: noop, level: 'trace' },
+  } as unknown as RequestContext;
   const handlers = Object.fromEntries(
     Object.keys(ClientMessageSchemas).map((e) => [
       e,
@@ -41,7 +53,16 @@ function harness(override: Partial<Record<string, (...a: unknown[]) => unknown>>
       tail = tail.then(task);
     },
   };
-  return { conn, handlers, emitted, logError, settle: () => tail, allow };
+  return { conn, handlers, emitted, logError, metrics, settle: () => tail, allow };
+}
+
+/** A counter's value for exactly these labels (0 when the series does not exist). */
+async function counted(h: Harness, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await h.metrics.registry.getSingleMetric(name)?.get();
+  const same = (l: Record<string, unknown>) =>
+    Object.keys(l).length === Object.keys(labels).length &&
+    Object.entries(labels).every(([k, v]) => l[k] === v);
+  return metric?.values.find((v) => same(v.labels))?.value ?? 0;
 }
 
 async function send(
@@ -71,16 +92,21 @@ describe('handleInbound', () => {
       ok: true,
       data: { handled: 'room:check' },
     });
-    expect(h.handlers['room:check']).toHaveBeenCalledWith(h.conn.ctx, { room: 'abc' });
+    expect(h.handlers['room:check']).toHaveBeenCalledWith(
+      h.conn.ctx,
+      { room: 'abc' },
+      { receivedAt: expect.any(Number) },
+    );
   });
 
   it('passes the parsed (trimmed) payload on', async () => {
     const h = harness();
     await send(h, 'room:join', { room: 'abc', name: '  Ann   Lee ' });
-    expect(h.handlers['room:join']).toHaveBeenCalledWith(h.conn.ctx, {
-      room: 'abc',
-      name: 'Ann Lee',
-    });
+    expect(h.handlers['room:join']).toHaveBeenCalledWith(
+      h.conn.ctx,
+      { room: 'abc', name: 'Ann Lee' },
+      { receivedAt: expect.any(Number) },
+    );
   });
 
   it.each([
@@ -190,5 +216,57 @@ describe('handleInbound', () => {
     await h.settle();
     const payload = h.emitted[0]?.[1] as { event: string };
     expect(payload.event.length).toBe(64);
+  });
+});
+
+describe('handleInbound metrics', () => {
+  it('counts messages by event, and any name the protocol does not know as "unknown"', async () => {
+    const h = harness();
+    await send(h, 'room:check', { room: 'abc' });
+    await send(h, 'room:check', { room: 42 });
+    await send(h, 'made:up', {});
+    await send(h, 'x'.repeat(300), {});
+    const messages = 'parley_signaling_messages_total';
+    expect(await counted(h, messages, { event: 'room:check' })).toBe(2);
+    expect(await counted(h, messages, { event: 'unknown' })).toBe(2);
+    expect(await counted(h, messages, { event: 'made:up' })).toBe(0);
+    const errors = 'parley_signaling_errors_total';
+    expect(await counted(h, errors, { event: 'room:check', code: 'INVALID_MESSAGE' })).toBe(1);
+    expect(await counted(h, errors, { event: 'unknown', code: 'INVALID_MESSAGE' })).toBe(2);
+  });
+
+  it('counts the socket budget and a handler refusal as two rate limits', async () => {
+    const h = harness({
+      'room:join': async () => {
+        throw new AppError('RATE_LIMITED', 'too many wrong passwords: wait', true, 1000);
+      },
+    });
+    await send(h, 'room:join', { room: 'abc', name: 'Ann' });
+    h.allow.value = false;
+    await send(h, 'room:check', { room: 'abc' });
+    const limited = 'parley_rate_limited_total';
+    expect(await counted(h, limited, { limit: 'password' })).toBe(1);
+    expect(await counted(h, limited, { limit: 'messages' })).toBe(1);
+    const errors = 'parley_signaling_errors_total';
+    expect(await counted(h, errors, { event: 'room:check', code: 'RATE_LIMITED' })).toBe(1);
+  });
+
+  it('counts a TURN credential in an answer (nested in a join, or the answer itself), not STUN only', async () => {
+    const turn = {
+      iceServers: [{ urls: ['turn:x'], username: 'u', credential: 'c' }],
+      expiresAt: 1,
+    };
+    const h = harness({
+      'room:join': async () => ({ ice: turn }),
+      'ice:refresh': async () => turn,
+      'room:check': async () => ({ iceServers: [{ urls: ['stun:x'] }], expiresAt: null }),
+    });
+    await send(h, 'room:join', { room: 'abc', name: 'Ann' });
+    await send(h, 'ice:refresh', {});
+    await send(h, 'room:check', { room: 'abc' });
+    const issued = 'parley_turn_credentials_issued_total';
+    expect(await counted(h, issued, { event: 'room:join' })).toBe(1);
+    expect(await counted(h, issued, { event: 'ice:refresh' })).toBe(1);
+    expect(await counted(h, issued, { event: 'room:check' })).toBe(0);
   });
 });

@@ -7,7 +7,9 @@ import {
   type ErrorPayload,
 } from '@parley/protocol';
 import { AppError } from '../errors.js';
-import type { Handler, HandlerMap, RequestContext } from './types.js';
+import { eventLabel } from '../metrics/labels.js';
+import { issuesTurnCredential } from '../metrics/turnCredentials.js';
+import type { Handler, HandlerMap, Inbound, RequestContext } from './types.js';
 
 /** What the wrapper needs from the connection it serves. */
 export interface InboundConnection {
@@ -47,6 +49,7 @@ async function run(
   ctx: RequestContext,
   event: ClientEventName,
   payloads: unknown[],
+  inbound: Inbound,
 ): Promise<unknown> {
   if (payloads.length !== 1) {
     throw new AppError(
@@ -62,7 +65,7 @@ async function run(
   // The schema for `event` produced `parsed.data`, so it fits `handlers[event]`;
   // TypeScript cannot correlate the two through the union, hence the cast.
   const handler = handlers[event] as Handler<ClientEventName>;
-  return handler(ctx, parsed.data as never);
+  return handler(ctx, parsed.data as never, inbound);
 }
 
 /**
@@ -81,11 +84,28 @@ export function handleInbound(
   // Nothing runs for a socket that is gone: a packet that arrived in the same
   // write as its disconnect must not create state nobody will clean up.
   if (!ctx.socket.connected) return;
+  const inbound: Inbound = { receivedAt: performance.now() };
   const { payloads, ack } = splitArgs(args);
   // Everything from the wire is checked, the event name too (any JSON value).
   const eventName = typeof event === 'string' ? event.slice(0, EVENT_ECHO_MAX) : null;
+  // Metrics and logs name the event only if the protocol knows it (bounded).
+  const label = eventLabel(event);
+  ctx.metrics.message(label);
 
   const reply = (res: AckResponse<unknown>): void => {
+    if (!res.ok) ctx.metrics.error(label, res.error.code);
+    // Never the payload: it may hold SDP, candidates, tokens or a password.
+    // (Checked first: this runs for every message, and trace is usually off.)
+    if (ctx.log.level === 'trace') {
+      ctx.log.trace(
+        {
+          event: label,
+          ...(res.ok ? {} : { code: res.error.code }),
+          ms: Math.round((performance.now() - inbound.receivedAt) * 1000) / 1000,
+        },
+        res.ok ? 'signaling request handled' : 'signaling request refused',
+      );
+    }
     if (ack) {
       ack(res);
     } else if (!res.ok && ctx.socket.connected) {
@@ -101,6 +121,7 @@ export function handleInbound(
 
   // Checked on arrival, before queueing, so a flood cannot grow the queue.
   if (!conn.allow()) {
+    ctx.metrics.rateLimited('messages');
     fail(ErrorCode.RATE_LIMITED, 'too many messages: slow down', true);
     return;
   }
@@ -116,10 +137,14 @@ export function handleInbound(
   conn.enqueue(async () => {
     if (!ctx.socket.connected) return; // disconnected while queued
     try {
-      const data = await run(handlers, ctx, event, payloads);
+      const data = await run(handlers, ctx, event, payloads, inbound);
+      if (issuesTurnCredential(data)) ctx.metrics.turnCredentialIssued(event);
       reply({ ok: true, data });
     } catch (err) {
-      reply({ ok: false, error: toErrorPayload(err, ctx, event) });
+      const error = toErrorPayload(err, ctx, event);
+      // The only limit a handler applies: room:join's wrong-password tries.
+      if (error.code === ErrorCode.RATE_LIMITED) ctx.metrics.rateLimited('password');
+      reply({ ok: false, error });
     }
   });
 }

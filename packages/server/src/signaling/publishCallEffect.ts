@@ -23,6 +23,9 @@ export function publishCallEffect(
   effect: CallEffect,
   options: PublishOptions = {},
 ): void {
+  // Counted here, where each change is published exactly once (on the node
+  // that made it), so a setup is counted once however many nodes there are.
+  if (effect.setup !== null) ctx.metrics.callSetupEnded(effect.setup);
   ctx.ringTimers.sync(room, effect.call.id, effect.over ? [] : effect.call.invited);
   for (const d of effect.deliveries) {
     const to = ctx.io.to([...d.to]);
@@ -44,7 +47,7 @@ export function publishCallEffect(
     }
   }
   for (const { socketId, record } of effect.sessions) {
-    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.epoch));
+    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.rooms.epoch));
   }
   const everyone = ctx.io.to(roomChannel(room));
   (options.except === undefined ? everyone : everyone.except(options.except)).emit('room:call', {

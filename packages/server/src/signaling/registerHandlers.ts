@@ -87,6 +87,7 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
       waitingIn: null,
     };
     const conn = new Connection(ctx, socket);
+    conn.ctx.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
 
     socket.onAny((event: unknown, ...args: unknown[]) => {
       try {
@@ -110,6 +111,7 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
     // a leave: the member keeps seat and call for the grace period. A client
     // that closes its socket on purpose has left.
     socket.on('disconnect', (reason) => {
+      conn.ctx.log.debug({ reason }, 'socket disconnected');
       const deliberate = reason === 'client namespace disconnect';
       conn.enqueue(async () => {
         try {

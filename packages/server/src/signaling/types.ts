@@ -13,12 +13,15 @@ import type { CallService } from '../calls/CallService.js';
 import type { RingTimers } from '../calls/RingTimers.js';
 import type { ChatService } from '../chat/ChatService.js';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics/Metrics.js';
 import type { PasswordAttempts } from '../rooms/PasswordAttempts.js';
 import type { RoomRegistry } from '../rooms/RoomRegistry.js';
-import type { Outbox } from '../session/Outbox.js';
+import type { OutboxStore } from '../session/Outbox.js';
 import type { ResumeTokens } from '../session/ResumeTokens.js';
 import type { JoinClaims } from '../session/joinTokens.js';
 import type { SessionTimers } from '../session/SessionTimers.js';
+import type { MemberIndex } from '../cluster/NodeRegistry.js';
+import type { SocketOp } from './socketOps.js';
 
 /**
  * Per-socket identity. Kept plain (no class instances, no promises) because a
@@ -33,7 +36,11 @@ export interface SocketData {
   waitingIn: RoomId | null;
 }
 
-type InterServerEvents = Record<string, never>;
+/** Between the nodes of a multi-node deployment (Socket.IO's serverSideEmit). */
+interface InterServerEvents {
+  /** Run an operation on a socket that another node holds (see socketOps.ts). */
+  'parley:socket-op': (op: SocketOp, ack: (handled: boolean) => void) => void;
+}
 
 export type ParleyServer = Server<
   ClientToServerEvents,
@@ -56,16 +63,19 @@ export interface SignalingContext {
   readonly calls: CallService;
   readonly chat: ChatService;
   readonly ringTimers: RingTimers;
+  /** The signaling logger; a connection's handlers get its child with `socketId`. */
   readonly log: FastifyBaseLogger;
+  /** Prometheus metrics of this app (GET /metrics). */
+  readonly metrics: Metrics;
   /** Resume tokens (signed with SESSION_SECRET). */
   readonly tokens: ResumeTokens;
-  /** The state store's epoch (see StateStore.epoch), written into tokens. */
-  readonly epoch: string;
   /** Grace timers of members whose connection dropped. */
   readonly graceTimers: SessionTimers;
   /** Relayed signals waiting for a reconnecting member. */
-  readonly outbox: Outbox;
+  readonly outbox: OutboxStore;
   readonly lifecycle: Lifecycle;
+  /** Which members this node is responsible for (multi-node: adopted by another node if it dies). */
+  readonly members: MemberIndex;
   /** Wrong-password tries per client address and room. */
   readonly passwordAttempts: PasswordAttempts;
 }
@@ -83,10 +93,17 @@ export interface RequestContext extends SignalingContext {
   readonly socket: ParleySocket;
 }
 
+/** What the wrapper knows of one inbound message besides its payload. */
+export interface Inbound {
+  /** performance.now() on arrival, before the message waited in its socket's queue. */
+  readonly receivedAt: number;
+}
+
 /** A handler gets the validated payload and returns the ack data. */
 export type Handler<E extends ClientEventName> = (
   ctx: RequestContext,
   payload: ParsedClientMessage<E>,
+  inbound: Inbound,
 ) => Promise<AckData<E>>;
 
 export type HandlerMap = { readonly [E in ClientEventName]: Handler<E> };

@@ -1,9 +1,16 @@
 import { createI18n } from 'vue-i18n';
 import en, { type MessageSchema } from './en';
-import zhCN from './zh-CN';
 
 export const SUPPORTED_LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+/**
+ * English ships with the app (it is also the fallback); every other catalog
+ * is a chunk of its own, fetched the first time its locale is used.
+ */
+const CATALOGS: Record<Exclude<Locale, 'en'>, () => Promise<{ default: MessageSchema }>> = {
+  'zh-CN': () => import('./zh-CN'),
+};
 
 const STORAGE_KEY = 'parley.lang';
 
@@ -41,16 +48,42 @@ export function resolveInitialLocale(
   return first ? matchLocale(first) : 'en';
 }
 
-export function createAppI18n(locale: Locale) {
+/** The app's i18n, in English until setAppLocale() has loaded the user's catalog. */
+export function createAppI18n() {
   return createI18n<[MessageSchema], Locale, false>({
     legacy: false,
-    locale,
+    locale: 'en',
     fallbackLocale: 'en',
-    messages: { en, 'zh-CN': zhCN },
+    // Only English is bundled; setAppLocale() adds the others when they are used.
+    messages: { en } as Record<Locale, MessageSchema>,
   });
 }
 
 export type AppI18n = ReturnType<typeof createAppI18n>;
+
+/** What setAppLocale() needs: `i18n.global`, or useI18n() in a component. */
+export interface LocaleTarget {
+  locale: { value: string };
+  readonly availableLocales: readonly string[];
+  setLocaleMessage(locale: Locale, messages: MessageSchema): void;
+}
+
+let latestRequest = 0;
+
+/**
+ * Switch the UI to `locale`, fetching its catalog first if this page has not
+ * used it yet, so no string shows untranslated meanwhile. When switches
+ * overlap the last one wins. Rejects when the catalog cannot be fetched
+ * (offline); the locale then stays as it was.
+ */
+export async function setAppLocale(target: LocaleTarget, locale: Locale): Promise<void> {
+  const request = ++latestRequest;
+  if (locale !== 'en' && !target.availableLocales.includes(locale)) {
+    const { default: messages } = await CATALOGS[locale]();
+    target.setLocaleMessage(locale, messages);
+  }
+  if (request === latestRequest) target.locale.value = locale;
+}
 
 /** Reflect the locale in the document (screen readers, fonts, tab title). */
 export function applyDocumentLocale(i18n: AppI18n): void {

@@ -1,3 +1,5 @@
+import { ErrorCode } from '@parley/protocol';
+import { AppError } from '../../errors.js';
 import { publishCallEffect } from '../publishCallEffect.js';
 import { requireJoined } from '../session.js';
 import type { HandlerMap } from '../types.js';
@@ -5,7 +7,14 @@ import type { HandlerMap } from '../types.js';
 export const callHandlers = {
   'call:invite': async (ctx, p) => {
     const m = requireJoined(ctx.socket);
-    const effect = await ctx.calls.invite(m.roomId, m.peerId, p.to);
+    const effect = await ctx.calls.invite(m.roomId, m.peerId, p.to).catch((err: unknown) => {
+      // No call is created for a callee already in the room's call, but the
+      // attempt is a call setup all the same, and its outcome is busy.
+      if (err instanceof AppError && err.code === ErrorCode.BUSY) {
+        ctx.metrics.callSetupEnded('busy');
+      }
+      throw err;
+    });
     publishCallEffect(ctx, m.roomId, effect);
     return { call: effect.call };
   },

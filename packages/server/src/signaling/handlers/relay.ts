@@ -28,12 +28,19 @@ function dropForTest(ctx: SignalingContext): boolean {
  * socket only, and stamps `from` itself (the strict schema already refused a
  * client-supplied one). A target whose connection is down gets the signal
  * when it resumes (its outbox). Payloads are never logged: SDP and
- * candidates carry IP addresses.
+ * candidates carry IP addresses. The relay latency is measured up to the
+ * emit only: a signal parked in an outbox waits for the target, not for us.
  */
 export const relayHandlers = {
-  'signal:description': async (ctx, p) => {
+  'signal:description': async (ctx, p, inbound) => {
     const m = requireJoined(ctx.socket);
-    const target = await ctx.calls.relayTarget(m.roomId, p.callId, m.peerId, p.to);
+    const target = await ctx.calls.relayTarget(
+      m.roomId,
+      p.callId,
+      m.peerId,
+      p.to,
+      ctx.config.instantAnswer,
+    );
     const description = ctx.config.testHooks.rewriteFingerprint
       ? { ...p.description, sdp: swapFingerprint(p.description.sdp) }
       : p.description;
@@ -43,18 +50,26 @@ export const relayHandlers = {
       ctx.outbox.push(m.roomId, p.to, { event: 'signal:description', payload });
     } else {
       ctx.io.to(target).emit('signal:description', payload);
+      ctx.metrics.relayed('signal:description', inbound.receivedAt);
     }
     return {};
   },
 
-  'signal:candidate': async (ctx, p) => {
+  'signal:candidate': async (ctx, p, inbound) => {
     const m = requireJoined(ctx.socket);
-    const target = await ctx.calls.relayTarget(m.roomId, p.callId, m.peerId, p.to);
+    const target = await ctx.calls.relayTarget(
+      m.roomId,
+      p.callId,
+      m.peerId,
+      p.to,
+      ctx.config.instantAnswer,
+    );
     const payload = { callId: p.callId, from: m.peerId, candidate: p.candidate };
     if (target === null) {
       ctx.outbox.push(m.roomId, p.to, { event: 'signal:candidate', payload });
     } else {
       ctx.io.to(target).emit('signal:candidate', payload);
+      ctx.metrics.relayed('signal:candidate', inbound.receivedAt);
     }
     return {};
   },

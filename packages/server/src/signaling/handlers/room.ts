@@ -14,6 +14,7 @@ import type { SessionRecord } from '../../session/ResumeTokens.js';
 import { AppError } from '../../errors.js';
 import { hashPassword, verifyPassword } from '../../rooms/passwords.js';
 import type { LeaveOutcome } from '../../rooms/RoomRegistry.js';
+import type { Orphan } from '../../cluster/NodeRegistry.js';
 import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
 import { membershipOf, requireJoined, roomChannel } from '../session.js';
@@ -44,6 +45,7 @@ export function announceDeparture(
 ): void {
   ctx.graceTimers.cancel(room, peer);
   ctx.outbox.discard(room, peer);
+  ctx.members.released(room, peer);
   if (out.call) publishCallEffect(ctx, room, out.call);
   const channel = ctx.io.to(roomChannel(room));
   (exceptSocket === undefined ? channel : channel.except(exceptSocket)).emit('peer:left', {
@@ -78,12 +80,35 @@ export async function dropConnection(ctx: RequestContext): Promise<void> {
   ctx.socket.data.peerId = null;
   ctx.socket.data.roomId = null;
   const out = await ctx.rooms.drop(m.roomId, m.peerId, ctx.socket.id);
-  if (!out) return; // resumed on another socket meanwhile
+  if (!out) {
+    ctx.members.released(m.roomId, m.peerId); // resumed on another socket meanwhile
+    return;
+  }
   const { resumeGraceMs, closedTabGraceMs } = ctx.config.session;
   ctx.graceTimers.arm(m.roomId, m.peerId, out.closing ? closedTabGraceMs : resumeGraceMs);
+  ctx.members.dropped(m.roomId, m.peerId);
   ctx.io
     .to(roomChannel(m.roomId))
     .emit('peer:connection', { id: m.peerId, connection: 'reconnecting' });
+}
+
+/**
+ * A member of a node that died (multi-node): it is dropped as if its
+ * socket had gone here, and its grace runs on this node. If it resumed
+ * elsewhere meanwhile, the grace expiry finds it connected and does nothing.
+ */
+export async function adoptOrphan(ctx: SignalingContext, orphan: Orphan): Promise<void> {
+  const { room, peer, socketId } = orphan;
+  if (socketId !== null) {
+    const out = await ctx.rooms.drop(room, peer, socketId);
+    if (out) {
+      ctx.io
+        .to(roomChannel(room))
+        .emit('peer:connection', { id: peer, connection: 'reconnecting' });
+    }
+  }
+  ctx.graceTimers.arm(room, peer, ctx.config.session.resumeGraceMs);
+  ctx.members.dropped(room, peer);
 }
 
 /** A dropped member's grace ran out before it resumed: now it has left. */
@@ -94,6 +119,7 @@ export async function expireSession(
 ): Promise<void> {
   const out = await ctx.rooms.expire(room, peer);
   if (out) announceDeparture(ctx, room, peer, out, 'disconnected');
+  else ctx.members.released(room, peer);
 }
 
 /**
@@ -149,6 +175,7 @@ export async function completeEntry(
     throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the join');
   }
   await socket.join(channel);
+  ctx.members.connected(room, joined.self.id, socket.id);
   socket.to(channel).emit('peer:joined', joined.self);
   // joinCallOnEntry: the others hear about the call only after the newcomer.
   if (joined.callEffect) {
@@ -168,7 +195,8 @@ export async function completeEntry(
     role: joined.role,
     call: joined.call,
     chat: joined.chat,
-    session: ctx.tokens.issue(joined.session, ctx.epoch),
+    session: ctx.tokens.issue(joined.session, ctx.rooms.epoch),
+    instantAnswer: ctx.config.instantAnswer,
   };
 }
 
@@ -189,7 +217,7 @@ export function publishAccess(
 ): void {
   ctx.io.to(roomChannel(room)).emit('room:access', change.access);
   for (const { socketId, record } of change.sessions) {
-    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.epoch));
+    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.rooms.epoch));
   }
 }
 

@@ -46,6 +46,7 @@ export const sessionHandlers = {
       throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the resume');
     }
     await socket.join(channel);
+    ctx.members.connected(p.room, p.peer, socket.id);
     if (out.replacedSocket !== null) {
       // The same session on two connections (a duplicated tab, or a socket
       // the server had not yet seen die): the newest wins.
@@ -81,6 +82,7 @@ export const sessionHandlers = {
     }
     for (const placeholder of out.placeholders) {
       ctx.graceTimers.arm(p.room, placeholder, ctx.config.session.resumeGraceMs);
+      ctx.members.dropped(p.room, placeholder);
     }
     if (out.callEffect) publishCallEffect(ctx, p.room, out.callEffect, { except: socket.id });
     if (out.role === 'host' && out.waiting.length > 0) {
@@ -88,7 +90,7 @@ export const sessionHandlers = {
       setImmediate(() => socket.emit('waiting:updated', { waiting: list }));
     }
     // After the ack (sent when this handler resolves): what waited for us.
-    const waiting = ctx.outbox.take(p.room, p.peer);
+    const waiting = await ctx.outbox.take(p.room, p.peer);
     if (waiting.length > 0) {
       setImmediate(() => {
         for (const m of waiting) {
@@ -112,14 +114,15 @@ export const sessionHandlers = {
       role: out.role,
       call: out.call,
       chat: out.chat,
-      session: ctx.tokens.issue(out.session, ctx.epoch),
+      session: ctx.tokens.issue(out.session, ctx.rooms.epoch),
+      instantAnswer: ctx.config.instantAnswer,
       restored: out.restored,
     };
   },
 
   'session:renew': async (ctx) => {
     const m = requireJoined(ctx.socket);
-    return ctx.tokens.issue(await ctx.rooms.session(m.roomId, m.peerId), ctx.epoch);
+    return ctx.tokens.issue(await ctx.rooms.session(m.roomId, m.peerId), ctx.rooms.epoch);
   },
 
   'session:closing': async (ctx) => {

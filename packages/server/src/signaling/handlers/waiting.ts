@@ -1,7 +1,7 @@
-import { ErrorCode } from '@parley/protocol';
 import { requireJoined, roomChannel } from '../session.js';
+import { runSocketOp } from '../socketOps.js';
 import type { HandlerMap, RequestContext } from '../types.js';
-import { announceDeparture, completeEntry, notifyHosts, publishAccess } from './room.js';
+import { announceDeparture, notifyHosts, publishAccess } from './room.js';
 
 /**
  * The waiting room and host controls. Someone waiting is not a member: its
@@ -26,16 +26,17 @@ export const waitingHandlers = {
     const m = requireJoined(ctx.socket);
     const out = await ctx.rooms.admit(m.roomId, m.peerId, p.id);
     notifyHosts(ctx, out.hosts, out.waiting);
-    const guest = ctx.io.sockets.sockets.get(out.socketId);
-    if (!guest?.connected || guest.data.waitingIn !== m.roomId) {
+    const admitted = await runSocketOp(ctx, {
+      kind: 'admit',
+      socketId: out.socketId,
+      room: m.roomId,
+      outcome: out,
+    });
+    if (!admitted) {
       // Gone meanwhile: the seat is given up again.
       const left = await ctx.rooms.leave(m.roomId, out.self.id, 'disconnected');
       announceDeparture(ctx, m.roomId, out.self.id, left, 'disconnected');
-      return {};
     }
-    guest.data.waitingIn = null;
-    const result = await completeEntry(ctx, guest, m.roomId, out);
-    guest.emit('waiting:admitted', result);
     return {};
   },
 
@@ -44,11 +45,7 @@ export const waitingHandlers = {
     const m = requireJoined(ctx.socket);
     const out = await ctx.rooms.deny(m.roomId, m.peerId, p.id);
     notifyHosts(ctx, out.hosts, out.waiting);
-    const guest = ctx.io.sockets.sockets.get(out.socketId);
-    if (guest) {
-      guest.data.waitingIn = null;
-      guest.emit('waiting:denied', { reason: 'denied' });
-    }
+    await runSocketOp(ctx, { kind: 'deny', socketId: out.socketId, room: m.roomId });
     return {};
   },
 
@@ -69,18 +66,7 @@ export const waitingHandlers = {
     const m = requireJoined(ctx.socket);
     const out = await ctx.rooms.remove(m.roomId, m.peerId, p.peer);
     if (out.socketId !== null) {
-      const target = ctx.io.sockets.sockets.get(out.socketId);
-      if (target) {
-        target.data.peerId = null;
-        target.data.roomId = null;
-        void target.leave(roomChannel(m.roomId));
-        target.emit('room:removed', { reason: 'removed' });
-        target.emit('server:error', {
-          code: ErrorCode.ENTRY_DENIED,
-          message: 'a host removed you from the room',
-        });
-        target.disconnect(true);
-      }
+      await runSocketOp(ctx, { kind: 'remove', socketId: out.socketId, room: m.roomId });
     }
     announceDeparture(ctx, m.roomId, p.peer, out, 'removed');
     ctx.io.to(roomChannel(m.roomId)).emit('room:access', out.access);
