@@ -16,8 +16,14 @@ const ARGS = CHROMIUM_ARGS;
 
 const app = await import('@parley/server');
 
-async function startParley() {
-  const config = app.loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' });
+/**
+ * How long the callee lets it ring before clicking accept: a person needs
+ * at least this long to notice and click (instant answer connects meanwhile).
+ */
+const RING_DWELL_MS = Number(process.env.BENCH_RING_DWELL_MS ?? 1500);
+
+async function startParley(env = {}) {
+  const config = app.loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
   const { fastify, close } = await app.buildApp(config);
   await fastify.listen({ host: '127.0.0.1', port: 0 });
   return { url: `http://127.0.0.1:${fastify.server.address().port}`, close };
@@ -58,6 +64,7 @@ async function parleyRound(url) {
     .locator('[data-testid="participant"][data-name="Bob"] [data-testid="call-button"]')
     .click();
   await bob.locator('[data-testid="accept-button"]').waitFor();
+  await new Promise((r) => setTimeout(r, RING_DWELL_MS));
   for (const page of pages) {
     await page.evaluate(() => {
       const tick = async () => {
@@ -100,6 +107,7 @@ async function baselineRound(url) {
     await page.goto('/');
     await page.waitForFunction(() => window.bench?.ready === true, null, { timeout: 20_000 });
   }
+  await new Promise((r) => setTimeout(r, RING_DWELL_MS));
   const acceptAt = await callee.evaluate(() => {
     window.accept();
     return window.bench.acceptAt;
@@ -117,15 +125,22 @@ const median = (xs) => {
 const p95 = (xs) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
-const samples = { parley: { caller: [], callee: [] }, baseline: { caller: [], callee: [] } };
+const samples = {
+  parley: { caller: [], callee: [] },
+  parleyNoInstant: { caller: [], callee: [] },
+  baseline: { caller: [], callee: [] },
+};
 const parley = await startParley();
+const parleyNoInstant = await startParley({ INSTANT_ANSWER: '0' });
 const baseline = await startMediaBaseline();
 try {
   await parleyRound(parley.url); // warm-up: first browser start, page caches, JIT
+  await parleyRound(parleyNoInstant.url);
   await baselineRound(baseline.url);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, run, url] of [
       ['parley', parleyRound, parley.url],
+      ['parleyNoInstant', parleyRound, parleyNoInstant.url],
       ['baseline', baselineRound, baseline.url],
     ]) {
       const r = await run(url);
@@ -136,6 +151,7 @@ try {
 } finally {
   await browser.close();
   await parley.close();
+  await parleyNoInstant.close();
   await baseline.close();
 }
 
@@ -156,17 +172,27 @@ const rows = [
     p95(both(samples.parley)),
     p95(both(samples.baseline)),
   ],
+  [
+    'instant answer off: accept -> first frame, caller (ms, median)',
+    median(samples.parleyNoInstant.caller),
+    median(samples.baseline.caller),
+  ],
+  [
+    'instant answer off: accept -> first frame, callee (ms, median)',
+    median(samples.parleyNoInstant.callee),
+    median(samples.baseline.callee),
+  ],
 ].map(([metric, p, b]) => ({ metric, parley: p, baseline: b, ratio: p / b }));
 
 console.info(
-  `\nMedia benchmark: ${ROUNDS} alternating rounds of a 1:1 call in headless Chromium (fake camera/mic), loopback-only namespace`,
+  `\nMedia benchmark: ${ROUNDS} alternating rounds of a 1:1 call in headless Chromium (fake camera/mic, 1280x720 both), loopback-only namespace; accept clicked ${RING_DWELL_MS} ms after it rings (Parley, instant answer on by default) / after both joined (baseline)`,
 );
 console.info(
-  `${'metric'.padEnd(52)}${'parley'.padStart(10)}${'baseline'.padStart(12)}${'ratio'.padStart(8)}`,
+  `${'metric'.padEnd(64)}${'parley'.padStart(10)}${'baseline'.padStart(12)}${'ratio'.padStart(8)}`,
 );
 for (const r of rows) {
   console.info(
-    `${r.metric.padEnd(52)}${r.parley.toFixed(0).padStart(10)}${r.baseline.toFixed(0).padStart(12)}${r.ratio.toFixed(2).padStart(8)}`,
+    `${r.metric.padEnd(64)}${r.parley.toFixed(0).padStart(10)}${r.baseline.toFixed(0).padStart(12)}${r.ratio.toFixed(2).padStart(8)}`,
   );
 }
 console.info(

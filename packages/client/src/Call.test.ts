@@ -44,8 +44,14 @@ class FakeSession extends TypedEmitter<PeerSessionEvents> {
   closed = false;
   caps: { camera: VideoCap; screen: VideoCap } | null = null;
   screens: unknown[] = [];
+  sending: boolean;
   constructor(readonly options: PeerSessionOptions) {
     super();
+    this.sending = options.sendMedia ?? true;
+  }
+  startSending(): Promise<void> {
+    this.sending = true;
+    return Promise.resolve();
   }
   fire<E extends keyof PeerSessionEvents>(e: E, ...args: Parameters<PeerSessionEvents[E]>): void {
     this.safeEmit(e, ...args);
@@ -294,5 +300,87 @@ describe('Call mesh sessions', () => {
     call.endLocally('hung-up');
     await vi.advanceTimersByTimeAsync(1000);
     expect(spy).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('Call instant answer (connected while it rings, no media before accept)', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  function ringing(participants: string[], invited: string[]): CallInfo {
+    return { ...info(participants, invited), state: 'ringing' } as CallInfo;
+  }
+
+  function instant() {
+    const s = setup();
+    const ctx: CallContext = { ...s.ctx, instantAnswer: () => true };
+    return { ...s, ctx };
+  }
+
+  it('caller: a silent offerer session to the callee while it rings; accept turns its media on', () => {
+    const { ctx, sessions } = instant();
+    const call = new Call(ctx, ringing(['self'], ['b']), 'outgoing', peer('b'));
+    call.handleServerUpdate(ringing(['self'], ['b']), 'own-accept');
+    const b = sessions.get('b');
+    expect(b?.options).toMatchObject({ role: 'offerer', sendMedia: false });
+    // Connected while ringing: the call still rings.
+    b?.setState('connected');
+    expect(call.state).toBe('ringing-out');
+    expect(call.mediaConnected).toBe(false);
+    call.handleServerUpdate(info(['self', 'b']), 'update');
+    expect(b?.sending).toBe(true);
+    expect(sessions.size).toBe(1); // the same connection, no second one
+    expect(call.state).toBe('active'); // it was up already
+    call.endLocally('hung-up');
+    expect(b?.closed).toBe(true);
+  });
+
+  it('callee: a silent answerer session to the caller; declining closes it', () => {
+    const { ctx, sessions } = instant();
+    const call = new Call(ctx, ringing(['a'], ['self']), 'incoming', peer('a'));
+    call.handleServerUpdate(ringing(['a'], ['self']), 'update');
+    const a = sessions.get('a');
+    expect(a?.options).toMatchObject({ role: 'answerer', sendMedia: false });
+    void call.decline();
+    expect(a?.closed).toBe(true);
+    expect(call.state).toBe('ended');
+  });
+
+  it('group: participants pre-connect to an invitee, not to each other twice; a decline closes only that one', () => {
+    const { ctx, sessions, all } = instant();
+    const call = new Call(ctx, info(['a', 'self']), 'incoming', peer('a'), 'answerer');
+    call.handleServerUpdate(info(['a', 'self'], ['b', 'c']), 'update');
+    expect(sessions.get('a')?.sending).toBe(true);
+    expect(sessions.get('b')?.options).toMatchObject({ role: 'offerer', sendMedia: false });
+    expect(sessions.get('c')?.sending).toBe(false);
+    call.handleServerUpdate(info(['a', 'self'], ['c']), 'update'); // b declined
+    expect(sessions.get('b')?.closed).toBe(true);
+    call.handleServerUpdate(info(['a', 'self', 'c']), 'update'); // c accepted
+    expect(sessions.get('c')?.sending).toBe(true);
+    expect(all).toHaveLength(3);
+    call.endLocally('hung-up');
+  });
+
+  it('a pre-connection that fails while ringing does not end the call; accepting connects afresh', () => {
+    const { ctx, sessions, all } = instant();
+    const call = new Call(ctx, ringing(['a'], ['self']), 'incoming', peer('a'));
+    call.handleServerUpdate(ringing(['a'], ['self']), 'update');
+    sessions.get('a')?.setState('failed');
+    expect(call.ended).toBe(false);
+    expect(call.state).toBe('ringing-in');
+    call.handleServerUpdate(info(['a', 'self']), 'own-accept');
+    expect(all).toHaveLength(2);
+    expect(all[1]?.options).toMatchObject({ role: 'answerer', sendMedia: true });
+    call.endLocally('hung-up');
+  });
+
+  it('instant answer off: nothing is opened before accept', () => {
+    const { ctx, sessions } = setup();
+    const call = new Call(ctx, ringing(['a'], ['self']), 'incoming', peer('a'));
+    call.handleServerUpdate(ringing(['a'], ['self']), 'update');
+    expect(sessions.size).toBe(0);
+    call.handleServerUpdate(info(['a', 'self']), 'own-accept');
+    expect(sessions.get('a')?.options).toMatchObject({ role: 'answerer', sendMedia: true });
+    call.endLocally('hung-up');
   });
 });

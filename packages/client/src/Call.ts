@@ -48,6 +48,11 @@ export interface CallContext {
   /** Ring `peerId` into this call (call:invite through the client). */
   invite(call: Call, peerId: PeerId): Promise<void>;
   timing?: Partial<RecoveryTiming>;
+  /**
+   * Instant answer (the server's INSTANT_ANSWER): connect to the other
+   * side while the call rings, sending nothing until it is accepted.
+   */
+  readonly instantAnswer?: () => boolean;
   /** Tests: fake peer connections and streams (Node has no WebRTC). */
   createSession?: (options: PeerSessionOptions) => PeerSessionLike;
   createStream?: () => MediaStream;
@@ -74,6 +79,8 @@ export type PeerSessionLike = Pick<
   | 'restartIce'
   | 'clearTrack'
   | 'safetyCode'
+  | 'sending'
+  | 'startSending'
 >;
 
 /** How the client learned that the call is active for us. */
@@ -217,7 +224,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   /** Media flows to at least one peer (its connection is up). */
   get mediaConnected(): boolean {
-    for (const s of this.#sessions.values()) if (s.state === 'connected') return true;
+    for (const s of this.#sessions.values()) if (s.sending && s.state === 'connected') return true;
     return false;
   }
 
@@ -310,22 +317,56 @@ export class Call extends TypedEmitter<CallEvents> {
     this.#info = info;
     const self = this.#ctx.selfId;
     this.#noteParticipants(info);
-    if (info.state !== 'active' || !info.participants.includes(self)) return;
-    if (this.state === 'ringing-out' || this.state === 'ringing-in') this.#set('connecting');
+    const inCall = info.state === 'active' && info.participants.includes(self);
+    if (inCall && (this.state === 'ringing-out' || this.state === 'ringing-in')) {
+      this.#set('connecting');
+    }
 
     // Whoever was already in the call offers to a newcomer; a newcomer
     // (our own accept) waits for their offers and answers them.
-    const firstJoin = !this.#joined;
+    const firstJoin = inCall && !this.#joined;
     const role = firstJoin && (via === 'own-accept' || this.#accepting) ? 'answerer' : 'offerer';
-    this.#joined = true;
-    for (const peerId of info.participants) {
-      if (peerId !== self && !this.#sessions.has(peerId)) this.#openSession(peerId, role);
+    if (inCall) this.#joined = true;
+    const wanted = this.#wantedSessions(info, role);
+    for (const [peerId, want] of wanted) {
+      const session = this.#sessions.get(peerId);
+      if (!session) this.#openSession(peerId, want.role, want.send);
+      else if (want.send && !session.sending) void session.startSending();
     }
     for (const peerId of [...this.#sessions.keys()]) {
-      if (!info.participants.includes(peerId)) this.#closeSession(peerId);
+      if (!wanted.has(peerId)) this.#closeSession(peerId);
     }
+    if (!inCall) return;
     this.#applyCaps();
     if (this.#sessions.size > 0) this.#monitor.start();
+    // Pre-connected while it rang: the connection may be up already.
+    this.#refreshState();
+  }
+
+  /**
+   * The connections this member needs now: to every other participant,
+   * sending, once we are in the active call; with instant answer, also a
+   * silent one to each participant while we ring, or to each invitee while
+   * it rings (participants offer, the rung one answers).
+   */
+  #wantedSessions(
+    info: CallInfo,
+    joinRole: 'offerer' | 'answerer',
+  ): Map<PeerId, { role: 'offerer' | 'answerer'; send: boolean }> {
+    const self = this.#ctx.selfId;
+    const wanted = new Map<PeerId, { role: 'offerer' | 'answerer'; send: boolean }>();
+    const amParticipant = info.participants.includes(self);
+    if (info.state === 'active' && amParticipant) {
+      for (const p of info.participants)
+        if (p !== self) wanted.set(p, { role: joinRole, send: true });
+    }
+    if (this.#ctx.instantAnswer?.() !== true) return wanted;
+    if (amParticipant) {
+      for (const p of info.invited) if (p !== self) wanted.set(p, { role: 'offerer', send: false });
+    } else if (info.invited.includes(self)) {
+      for (const p of info.participants) wanted.set(p, { role: 'answerer', send: false });
+    }
+    return wanted;
   }
 
   /** @internal A room member's info changed (media state: mute, camera, screen id). */
@@ -405,7 +446,7 @@ export class Call extends TypedEmitter<CallEvents> {
 
   // ---------------------------------------------------------------------------
 
-  #openSession(peerId: PeerId, role: 'offerer' | 'answerer'): void {
+  #openSession(peerId: PeerId, role: 'offerer' | 'answerer', send = true): void {
     const { relay } = this.#ctx;
     const callId = this.id;
     const sessionOptions: PeerSessionOptions = {
@@ -423,6 +464,7 @@ export class Call extends TypedEmitter<CallEvents> {
       },
       refreshIceServers: () => this.#ctx.refreshIceServers(),
       ...(this.#ctx.timing ? { timing: this.#ctx.timing } : {}),
+      sendMedia: send,
     };
     const session = this.#ctx.createSession
       ? this.#ctx.createSession(sessionOptions)
@@ -508,7 +550,8 @@ export class Call extends TypedEmitter<CallEvents> {
   #createMonitor(): CallMonitor {
     return new CallMonitor({
       selfId: this.#ctx.selfId,
-      sessions: () => [...this.#sessions],
+      // Pre-connections (someone still ringing) carry no media to measure.
+      sessions: () => [...this.#sessions].filter(([, s]) => s.sending),
       cameraTracks: (id) => this.#media.get(id)?.cameraTracks() ?? [],
       screenTrackIds: (id) => this.#media.get(id)?.screenTrackIds() ?? new Set(),
       muted: (id) =>
@@ -543,7 +586,11 @@ export class Call extends TypedEmitter<CallEvents> {
   #onSessionState(peerId: PeerId, state: PeerSessionState): void {
     if (this.ended) return;
     if (state === 'failed') {
+      const wasSending = this.#sessions.get(peerId)?.sending ?? true;
       this.#closeSession(peerId);
+      // A pre-connection that failed while ringing is no reason to end the call:
+      // accepting opens a fresh connection.
+      if (!wasSending) return;
       if (this.#sessions.size === 0) {
         // ICE restarts did not help: end the call and tell the other side.
         this.endLocally('failed');
@@ -551,7 +598,13 @@ export class Call extends TypedEmitter<CallEvents> {
       }
       return;
     }
-    const states = [...this.#sessions.values()].map((s) => s.state);
+    this.#refreshState();
+  }
+
+  /** The call's state from its sending connections (pre-connections do not count). */
+  #refreshState(): void {
+    if (this.ended) return;
+    const states = [...this.#sessions.values()].filter((s) => s.sending).map((s) => s.state);
     const next = callStateFromSessions(this.state, states);
     if (next !== this.state && next !== 'ended') this.#set(next);
   }

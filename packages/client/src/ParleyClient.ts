@@ -37,6 +37,12 @@ import { TypedEmitter } from './TypedEmitter.js';
 export interface ParleyClientOptions {
   /** Signaling server URL (default: the page's origin). */
   url?: string | undefined;
+  /**
+   * Instant answer (default on where the server allows it, INSTANT_ANSWER):
+   * while a call rings, connect ICE + DTLS to the other side without sending
+   * media, so an accept has media at once. false: nothing before accept.
+   */
+  instantAnswer?: boolean | undefined;
   /** 'relay' forces every call through TURN (FORCE_RELAY; app: ?relay=1). */
   iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   /** Informational: the server owns the ring timeout. */
@@ -106,6 +112,7 @@ export interface ResolvedClientOptions {
   sessionStore: SessionStore | null;
   recoveryTiming: Partial<RecoveryTiming> | undefined;
   videoConstraints: MediaTrackConstraints;
+  instantAnswer: boolean;
 }
 
 export const DEFAULT_CLIENT_OPTIONS: Omit<
@@ -119,6 +126,7 @@ export const DEFAULT_CLIENT_OPTIONS: Omit<
   autoRejoin: true,
   joinToken: undefined,
   recoveryTiming: undefined,
+  instantAnswer: true,
   videoConstraints: {
     width: { ideal: 1280 },
     height: { ideal: 720 },
@@ -183,6 +191,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
   #room: RoomId | null = null;
   #participants = new Map<PeerId, PeerInfo>();
   #iceConfig: IceConfig | null = null;
+  /** The server allows connecting while a call rings (JoinResult.instantAnswer). */
+  #instantAnswer = false;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
   #call: Call | null = null;
   #roomOptions: RoomOptions | null = null;
@@ -631,6 +641,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#role = result.role;
     this.#chat = result.chat.slice(-Limits.CHAT_HISTORY_MAX);
     this.#setIceConfig(result.ice);
+    this.#instantAnswer = result.instantAnswer === true;
     this.#setGrant(result.session);
     this.safeEmit(ClientEvent.RoomChanged, result.room, result.self);
     this.#setRoomCall(result.call);
@@ -786,6 +797,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     this.#setAccess(result.access);
     this.#role = result.role;
     this.#setIceConfig(result.ice);
+    this.#instantAnswer = result.instantAnswer === true;
     this.#setGrant(result.session);
     if (!wasInRoom) {
       this.#chat = [];
@@ -1045,6 +1057,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
         this.safeEmit(ClientEvent.CallChanged, null);
       },
       invite: (call, peerId) => this.#ringInto(call, peerId),
+      instantAnswer: () => this.#instantAnswer && this.options.instantAnswer,
       ...(this.options.recoveryTiming ? { timing: this.options.recoveryTiming } : {}),
     };
   }
@@ -1187,6 +1200,8 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
     const call = new Call(this.#callContext(self.id), info, 'incoming', from);
     if (this.#invitingPeers.has(from.id)) call.expectOwnAccept();
     this.#setCall(call);
+    // Instant answer: connect (silently) to the caller while it rings.
+    call.handleServerUpdate(info, 'update');
     this.safeEmit(ClientEvent.IncomingCall, call);
   }
 

@@ -71,6 +71,13 @@ export interface PeerSessionOptions {
   /** Fresh ICE servers (TURN credentials expire; coturn only checks them on allocation). */
   refreshIceServers: () => Promise<RTCIceServer[] | null>;
   timing?: Partial<RecoveryTiming>;
+  /**
+   * false: connect without sending anything (instant answer while a call
+   * rings): audio and video transceivers are negotiated sendrecv with no
+   * track, so ICE and DTLS complete but no RTP with media leaves. Media
+   * starts with startSending() (replaceTrack: no renegotiation). Default true.
+   */
+  sendMedia?: boolean;
 }
 
 /** Audio level counters of one stream as getStats reports them (null = not reported). */
@@ -94,6 +101,18 @@ function audioSampleOf(report: RTCStatsReport, type: 'inbound-rtp' | 'media-sour
   }
   return { level: null, energy: null, duration: null };
 }
+
+/**
+ * Warm start: the camera's first frames go out at a quarter of the capture
+ * size (a 720p keyframe is ~10x the bytes of a 320x180 one, and the pacer
+ * sends it at the cold bandwidth estimate, so it arrives hundreds of ms
+ * later). After this long with media flowing the resolution climbs to the
+ * call's cap; the browser's bandwidth estimate has ramped up by then.
+ */
+export const WARM_START_MS = 1500;
+const WARM_START_SCALE = 4;
+/** The camera's cap before the call sets one (a 1:1 call's). */
+const DEFAULT_CAMERA_CAP: VideoCap = { maxBitrate: 1_500_000, scaleResolutionDownBy: 1 };
 
 /** Remote candidates kept while no remote description exists yet. */
 const MAX_PENDING_CANDIDATES = 256;
@@ -150,6 +169,9 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   /** Remote tracks being received, with their transceiver (to notice removal). */
   readonly #remoteTracks = new Map<MediaStreamTrack, RTCRtpTransceiver>();
   #caps: { camera: VideoCap; screen: VideoCap } | null = null;
+  /** The camera still sends its first, small frames (see WARM_START_MS). */
+  #warmStart = true;
+  #warmTimer: ReturnType<typeof setTimeout> | undefined;
   #capsChain: Promise<void> = Promise.resolve();
   #answerTimer: ReturnType<typeof setTimeout> | undefined;
   #lastStatsAt = 0;
@@ -157,6 +179,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   #state: PeerSessionState = 'new';
   #closed = false;
   #tracksAdded = false;
+  /** Our tracks are on the senders (false while pre-connected for a ringing call). */
+  #sending: boolean;
   #connectionType: ConnectionType = 'unknown';
 
   // Perfect negotiation flags (W3C example names).
@@ -183,6 +207,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   constructor(options: PeerSessionOptions) {
     super();
     this.#options = options;
+    this.#sending = options.sendMedia ?? true;
     this.#timing = { ...DEFAULT_RECOVERY_TIMING, ...options.timing };
     this.remoteId = options.remoteId;
     this.polite = isPolite(options.selfId, options.remoteId);
@@ -229,6 +254,32 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   get state(): PeerSessionState {
     return this.#state;
+  }
+
+  /** Whether our media goes out on this connection (false: pre-connected while ringing). */
+  get sending(): boolean {
+    return this.#sending;
+  }
+
+  /**
+   * The call was accepted: our camera, microphone (and screen share) go out
+   * on the pre-negotiated senders at once. replaceTrack needs no round trip;
+   * only a kind that was not pre-negotiated renegotiates.
+   */
+  async startSending(): Promise<void> {
+    if (this.#closed || this.#sending) return;
+    this.#sending = true;
+    this.#scheduleWarmEnd();
+    if (!this.#tracksAdded) return; // #addLocalTracks will put them on
+    const stream = this.#options.localStream();
+    for (const track of stream?.getTracks() ?? []) {
+      const sender = this.#senders.get(track.kind);
+      if (sender) await sender.replaceTrack(track);
+      else if (stream) this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
+      if (this.#closed) return;
+    }
+    const screen = this.#options.screenStream?.() ?? null;
+    if (screen) this.addScreen(screen);
   }
 
   get connectionType(): ConnectionType {
@@ -279,7 +330,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   /** Start sending a screen share (renegotiates through onnegotiationneeded). */
   addScreen(stream: MediaStream): void {
-    if (this.#closed || !this.#tracksAdded) return; // #addLocalTracks picks it up later
+    // #addLocalTracks (or startSending) picks it up later.
+    if (this.#closed || !this.#tracksAdded || !this.#sending) return;
     this.#removeScreenSenders();
     for (const track of stream.getTracks()) {
       this.#screenSenders.push(this.#pc.addTrack(track, stream));
@@ -313,7 +365,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    * If this kind was never sent, it is added, which renegotiates.
    */
   async replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || !this.#sending) return; // startSending takes the current tracks
     const sender = this.#senders.get(track.kind);
     if (sender) {
       await sender.replaceTrack(track);
@@ -355,7 +407,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   /** Send nothing on the sender of `kind` (the track was released); the sender stays for later. */
   async clearTrack(kind: 'audio' | 'video'): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || !this.#sending) return;
     await this.#senders.get(kind)?.replaceTrack(null);
   }
 
@@ -364,6 +416,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearTimers();
+    if (this.#warmTimer !== undefined) clearTimeout(this.#warmTimer);
+    this.#warmTimer = undefined;
     if (this.#answerTimer !== undefined) clearTimeout(this.#answerTimer);
     this.#answerTimer = undefined;
     this.#remoteTracks.clear();
@@ -470,7 +524,11 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   async #sendLocalDescription(): Promise<void> {
     const local = this.#pc.localDescription;
     if (this.#closed || !local || (local.type !== 'offer' && local.type !== 'answer')) return;
-    if (local.type === 'offer') this.#watchOffer();
+    // Only once connected (renegotiations, ICE restarts): a first offer that
+    // is slow to be answered (a loaded machine, a 6-way mesh starting) must
+    // not be rolled back under an answer in flight; the setup timer covers a
+    // first answer that is really lost.
+    if (local.type === 'offer' && this.#everConnected) this.#watchOffer();
     await this.#options.signaler.description({ type: local.type, sdp: local.sdp });
   }
 
@@ -519,6 +577,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#tracksAdded = true;
     if (this.#answerTimer !== undefined) clearTimeout(this.#answerTimer);
     this.#answerTimer = undefined;
+    if (!this.#sending) {
+      this.#addSilentTransceivers();
+      return;
+    }
     for (const track of stream?.getTracks() ?? []) {
       if (this.#senders.has(track.kind) || !stream) continue;
       this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
@@ -527,6 +589,32 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (screen && this.#screenSenders.length === 0) {
       for (const track of screen.getTracks()) {
         this.#screenSenders.push(this.#pc.addTrack(track, screen));
+      }
+    }
+  }
+
+  /**
+   * Pre-connect: an audio and a video sender with no track, negotiated
+   * sendrecv, so accepting needs only replaceTrack. The answerer turns the
+   * offered transceivers around; the offerer creates them.
+   */
+  #addSilentTransceivers(): void {
+    for (const kind of ['audio', 'video'] as const) {
+      if (this.#senders.has(kind)) continue;
+      const offered = this.#pc
+        .getTransceivers()
+        .find(
+          (t) =>
+            t.receiver.track.kind === kind &&
+            t.sender.track === null &&
+            t.currentDirection !== 'stopped' &&
+            ![...this.#senders.values()].includes(t.sender),
+        );
+      if (offered) {
+        offered.direction = 'sendrecv';
+        this.#senders.set(kind, offered.sender);
+      } else {
+        this.#senders.set(kind, this.#pc.addTransceiver(kind, { direction: 'sendrecv' }).sender);
       }
     }
   }
@@ -551,12 +639,23 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    */
   #applyCaps(): void {
     const caps = this.#caps;
-    if (this.#closed || !caps) return;
+    if (this.#closed || (!caps && !this.#warmStart)) return;
     const targets: [RTCRtpSender, VideoCap][] = [];
     const camera = this.#senders.get('video');
-    if (camera) targets.push([camera, caps.camera]);
+    const cameraCap = caps?.camera ?? DEFAULT_CAMERA_CAP;
+    if (camera) {
+      targets.push([
+        camera,
+        this.#warmStart
+          ? {
+              ...cameraCap,
+              scaleResolutionDownBy: Math.max(cameraCap.scaleResolutionDownBy, WARM_START_SCALE),
+            }
+          : cameraCap,
+      ]);
+    }
     for (const s of this.#screenSenders)
-      if (s.track?.kind === 'video') targets.push([s, caps.screen]);
+      if (caps && s.track?.kind === 'video') targets.push([s, caps.screen]);
     this.#capsChain = this.#capsChain.then(async () => {
       for (const [sender, cap] of targets) {
         if (this.#closed) return;
@@ -573,6 +672,17 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         }
       }
     });
+  }
+
+  /** Once media flows (sending and connected), the camera climbs to full size after WARM_START_MS. */
+  #scheduleWarmEnd(): void {
+    if (!this.#warmStart || this.#warmTimer !== undefined || !this.#sending) return;
+    if (this.#pc.connectionState !== 'connected') return;
+    this.#warmTimer = setTimeout(() => {
+      this.#warmTimer = undefined;
+      this.#warmStart = false;
+      this.#applyCaps();
+    }, WARM_START_MS);
   }
 
   #remoteUfrags(): Set<string> {
@@ -626,6 +736,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#apply({ type: 'connection', state });
     switch (state) {
       case 'connected':
+        this.#scheduleWarmEnd();
         // Back after a loss: the receiver waits for a keyframe; send one now.
         if (this.#everConnected && before === 'recovering') void this.#kickKeyframe();
         // The failure episode (if any) is over.
