@@ -14,7 +14,7 @@ import {
   type ServerMessage,
 } from '@parley/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import './cspSafeZod.js';
 import { ClientErrorCode, ParleyError, type ParleyErrorCode } from './errors.js';
 import type { ConnectionState } from './events.js';
@@ -305,7 +305,7 @@ export class SignalingChannel extends TypedEmitter<SignalingEvents> {
     emit(event, parsed.data as ServerMessage<E>);
   }
 
-  #malformed(what: string, error: z.ZodError): ParleyError {
+  #malformed(what: string, error: z.core.$ZodError): ParleyError {
     const { message } = classifyValidationError(error);
     console.warn(`[parley] dropped a malformed ${what} from the server: ${message}`);
     return new ParleyError(

@@ -1,5 +1,5 @@
 import { PeerIdSchema, SessionGrantSchema, type PeerId, type SessionGrant } from '@parley/protocol';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** What the SDK keeps to resume a session after a page reload. */
 export interface StoredSession {
@@ -21,7 +21,7 @@ export interface SessionStore {
 
 const StoredSessionSchema = z.object({
   peer: PeerIdSchema,
-  name: z.string().min(1).max(64),
+  name: z.string().check(z.minLength(1), z.maxLength(64)),
   grant: SessionGrantSchema,
 });
 

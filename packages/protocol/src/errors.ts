@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Stable error codes sent on the wire. Codes are never renamed or reused:
@@ -83,10 +83,10 @@ export const ErrorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ..
 
 export const ErrorPayloadSchema = z.object({
   code: ErrorCodeSchema,
-  message: z.string().max(1000),
+  message: z.string().check(z.maxLength(1000)),
   /** True when the same request may succeed if retried later. */
-  retryable: z.boolean().optional(),
+  retryable: z.optional(z.boolean()),
   /** When retryable: how long to wait before the next try. */
-  retryAfterMs: z.number().int().nonnegative().optional(),
+  retryAfterMs: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;

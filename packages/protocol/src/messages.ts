@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CallIdSchema, DisplayNameSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
 import { Limits } from './limits.js';
 import {
@@ -33,16 +33,16 @@ export const RoomCheckSchema = z.strictObject({ room: RoomIdSchema });
 export const RoomJoinSchema = z.strictObject({
   room: RoomIdSchema,
   name: DisplayNameSchema,
-  media: MediaStateSchema.strict().optional(),
+  media: z.optional(z.strictObject(MediaStateSchema.shape)),
   /** Used only when this join creates the room; see RoomOptionsSchema. */
-  options: RoomOptionsSchema.partial().strict().optional(),
+  options: z.optional(z.strictObject(z.partial(RoomOptionsSchema).shape)),
   /**
    * Entering a room with a password: the password. Creating a room: its
    * password (optional). Sent in the message, never in a URL.
    */
-  password: RoomPasswordSchema.optional(),
+  password: z.optional(RoomPasswordSchema),
   /** Creating a room: guests wait until a host admits them. */
-  waitingRoom: z.boolean().optional(),
+  waitingRoom: z.optional(z.boolean()),
 });
 /** A host admits or turns away someone in the waiting room. */
 export const WaitingDecisionSchema = z.strictObject({ id: PeerIdSchema });
@@ -51,7 +51,7 @@ export const RoomRemoveSchema = z.strictObject({ peer: PeerIdSchema });
 /** A host switches the waiting room on or off. */
 export const RoomWaitingSchema = z.strictObject({ enabled: z.boolean() });
 /** A member sets, changes (a string) or removes (null) the room's password. */
-export const RoomSetPasswordSchema = z.strictObject({ password: RoomPasswordSchema.nullable() });
+export const RoomSetPasswordSchema = z.strictObject({ password: z.nullable(RoomPasswordSchema) });
 /** A member locks the room (nobody new gets in) or opens it again. */
 export const RoomLockSchema = z.strictObject({ locked: z.boolean() });
 export const RoomLeaveSchema = z.strictObject({});
@@ -63,50 +63,49 @@ export const RoomLeaveSchema = z.strictObject({});
 export const SessionResumeSchema = z.strictObject({
   room: RoomIdSchema,
   peer: PeerIdSchema,
-  token: z.string().min(1).max(Limits.RESUME_TOKEN_MAX),
+  token: z.string().check(z.minLength(1), z.maxLength(Limits.RESUME_TOKEN_MAX)),
   /** What we send now (mute, camera, screen) so the room sees the same media state. */
-  media: MediaStateSchema.strict().optional(),
+  media: z.optional(z.strictObject(MediaStateSchema.shape)),
   /**
    * The client lost its peer connections (a page reload): the other members
    * of its call connect to it anew instead of waiting for the old ones.
    */
-  reloaded: z.boolean().optional(),
+  reloaded: z.optional(z.boolean()),
 });
 export const EmptyRequestSchema = z.strictObject({});
-export const MediaUpdateSchema = MediaStateSchema.strict();
+export const MediaUpdateSchema = z.strictObject(MediaStateSchema.shape);
 export const CallInviteSchema = z.strictObject({ to: PeerIdSchema });
 export const CallRefSchema = z.strictObject({ callId: CallIdSchema });
 export const SignalDescriptionSchema = z.strictObject({
   callId: CallIdSchema,
   to: PeerIdSchema,
-  description: SessionDescriptionSchema.extend({
-    sdp: z.string().max(Limits.SDP_MAX),
-  }).strict(),
+  description: z.strictObject({
+    ...SessionDescriptionSchema.shape,
+    sdp: z.string().check(z.maxLength(Limits.SDP_MAX)),
+  }),
 });
 export const SignalCandidateSchema = z.strictObject({
   callId: CallIdSchema,
   to: PeerIdSchema,
-  candidate: IceCandidateSchema.extend({
-    candidate: z.string().max(Limits.CANDIDATE_MAX),
-  })
-    .strict()
-    .nullable(),
+  candidate: z.nullable(
+    z.strictObject({
+      ...IceCandidateSchema.shape,
+      candidate: z.string().check(z.maxLength(Limits.CANDIDATE_MAX)),
+    }),
+  ),
 });
 export const IceRefreshSchema = z.strictObject({});
 /** Chat text: trimmed, 1..CHAT_TEXT_MAX characters, plain text. */
 export const ChatSendSchema = z.strictObject({
-  text: z.string().trim().min(1, 'message is empty').max(Limits.CHAT_TEXT_MAX),
+  text: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'message is empty'), z.maxLength(Limits.CHAT_TEXT_MAX)),
   /**
    * Chosen by the client once per message and sent again with a retry (the
    * connection dropped before the answer): the server stores and relays a
    * message once per sender and nonce, and answers a retry with the stored one.
    */
-  nonce: z
-    .string()
-    .min(8)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/)
-    .optional(),
+  nonce: z.optional(z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/))),
 });
 
 export const ClientMessageSchemas = {
@@ -159,7 +158,7 @@ export const JoinResultSchema = z.object({
   self: PeerInfoSchema,
   /** Everyone else already in the room. */
   peers: z.array(PeerInfoSchema),
-  capacity: z.number().int().positive(),
+  capacity: z.number().check(z.int(), z.positive()),
   /** ICE servers for this participant (short-lived TURN credentials). */
   ice: IceConfigSchema,
   options: RoomOptionsSchema,
@@ -171,9 +170,9 @@ export const JoinResultSchema = z.object({
    * The room's call at the moment of joining (null = none). In a
    * joinCallOnEntry room the joiner is already one of its participants.
    */
-  call: CallInfoSchema.nullable(),
+  call: z.nullable(CallInfoSchema),
   /** Recent chat, oldest first (at most CHAT_HISTORY_MAX). */
-  chat: z.array(ChatMessageSchema).max(Limits.CHAT_HISTORY_MAX),
+  chat: z.array(ChatMessageSchema).check(z.maxLength(Limits.CHAT_HISTORY_MAX)),
   /** How to resume this session after a drop. */
   session: SessionGrantSchema,
   /**
@@ -181,12 +180,12 @@ export const JoinResultSchema = z.object({
    * members already connect (ICE + DTLS) without sending media, so an accept
    * has media at once. Absent or false: nothing crosses before accept.
    */
-  instantAnswer: z.boolean().optional(),
+  instantAnswer: z.optional(z.boolean()),
 });
 export type JoinResult = z.infer<typeof JoinResultSchema>;
 
 /** The room as it is now, for the member who resumed (same shape as a join). */
-export const ResumeResultSchema = JoinResultSchema.extend({
+export const ResumeResultSchema = z.extend(JoinResultSchema, {
   /** The server had lost the room (restart) and rebuilt it from resume tokens. */
   restored: z.boolean(),
 });
@@ -225,7 +224,7 @@ export const AckDataSchemas = {
   'signal:candidate': EmptyResultSchema,
   'ice:refresh': IceConfigSchema,
   'chat:send': ChatResultSchema,
-} as const satisfies Record<ClientEventName, z.ZodType>;
+} as const satisfies Record<ClientEventName, z.ZodMiniType>;
 export type AckData<E extends ClientEventName> = z.infer<(typeof AckDataSchemas)[E]>;
 
 // ---- server -> client notifications ----------------------------------------
@@ -237,7 +236,7 @@ export const CallEndedSchema = z.object({
   callId: CallIdSchema,
   reason: CallEndReasonSchema,
   /** The member whose action or departure ended the call, if any. */
-  by: PeerIdSchema.optional(),
+  by: z.optional(PeerIdSchema),
 });
 export const RelayedDescriptionSchema = z.object({
   callId: CallIdSchema,
@@ -247,16 +246,16 @@ export const RelayedDescriptionSchema = z.object({
 export const RelayedCandidateSchema = z.object({
   callId: CallIdSchema,
   from: PeerIdSchema,
-  candidate: IceCandidateSchema.nullable(),
+  candidate: z.nullable(IceCandidateSchema),
 });
 /** The room's call changed (or ended: call null); sent to every member of the room. */
-export const RoomCallSchema = z.object({ call: CallInfoSchema.nullable() });
+export const RoomCallSchema = z.object({ call: z.nullable(CallInfoSchema) });
 /** A member's connection went down (seat held) or came back. */
 export const PeerConnectionChangedSchema = z.object({
   id: PeerIdSchema,
   connection: PeerConnectionSchema,
   /** It came back without its peer connections (page reload): connect to it anew. */
-  reloaded: z.boolean().optional(),
+  reloaded: z.optional(z.boolean()),
 });
 /**
  * The server is shutting down (deploy, restart): keep the call, reconnect
@@ -264,13 +263,13 @@ export const PeerConnectionChangedSchema = z.object({
  * resume.
  */
 export const ServerDrainingSchema = z.object({
-  retryInMs: z.number().int().nonnegative(),
+  retryInMs: z.number().check(z.int(), z.nonnegative()),
 });
 export const ServerErrorSchema = z.object({
   code: z.string(),
   message: z.string(),
   /** The client event that caused it, when it was sent without an ack. */
-  event: z.string().optional(),
+  event: z.optional(z.string()),
 });
 
 export const ServerMessageSchemas = {
@@ -281,7 +280,7 @@ export const ServerMessageSchemas = {
   /** The room's password or lock changed (to every member). */
   'room:access': RoomAccessSchema,
   /** Who is in the waiting room (to hosts only, whenever it changes). */
-  'waiting:updated': z.object({ waiting: z.array(WaitingGuestSchema).max(100) }),
+  'waiting:updated': z.object({ waiting: z.array(WaitingGuestSchema).check(z.maxLength(100)) }),
   /** A host let us in: the room as a join result would give it. */
   'waiting:admitted': JoinResultSchema,
   /** A host did not let us in. */

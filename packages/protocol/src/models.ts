@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CallIdSchema, DisplayNameSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
 import { Limits } from './limits.js';
 
@@ -9,9 +9,7 @@ import { Limits } from './limits.js';
  */
 export const StreamIdSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9{}_-]+$/);
+  .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9{}_-]+$/));
 
 /**
  * What a participant currently sends: microphone (mute state), camera, and
@@ -22,7 +20,7 @@ export const StreamIdSchema = z
 export const MediaStateSchema = z.object({
   audio: z.boolean(),
   video: z.boolean(),
-  screen: StreamIdSchema.nullable().default(null),
+  screen: z._default(z.nullable(StreamIdSchema), null),
 });
 export type MediaState = z.infer<typeof MediaStateSchema>;
 
@@ -40,23 +38,26 @@ export const PeerInfoSchema = z.object({
   name: DisplayNameSchema,
   media: MediaStateSchema,
   /** Server time (ms since epoch) when the participant joined. */
-  joinedAt: z.number().int().nonnegative(),
+  joinedAt: z.number().check(z.int(), z.nonnegative()),
   connection: PeerConnectionSchema,
 });
 export type PeerInfo = z.infer<typeof PeerInfoSchema>;
 
 /** ICE server entry as RTCPeerConnection expects it. */
 export const IceServerSchema = z.object({
-  urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(16)]),
-  username: z.string().max(512).optional(),
-  credential: z.string().max(512).optional(),
+  urls: z.union([
+    z.string().check(z.maxLength(512)),
+    z.array(z.string().check(z.maxLength(512))).check(z.maxLength(16)),
+  ]),
+  username: z.optional(z.string().check(z.maxLength(512))),
+  credential: z.optional(z.string().check(z.maxLength(512))),
 });
 export type IceServer = z.infer<typeof IceServerSchema>;
 
 export const IceConfigSchema = z.object({
-  iceServers: z.array(IceServerSchema).max(16),
+  iceServers: z.array(IceServerSchema).check(z.maxLength(16)),
   /** Unix time (ms) after which TURN credentials are stale; null = no TURN. */
-  expiresAt: z.number().int().nullable(),
+  expiresAt: z.nullable(z.number().check(z.int())),
 });
 export type IceConfig = z.infer<typeof IceConfigSchema>;
 
@@ -75,7 +76,7 @@ export const CallInfoSchema = z.object({
   state: CallStateSchema,
   participants: z.array(PeerIdSchema),
   invited: z.array(PeerIdSchema),
-  createdAt: z.number().int().nonnegative(),
+  createdAt: z.number().check(z.int(), z.nonnegative()),
 });
 export type CallInfo = z.infer<typeof CallInfoSchema>;
 
@@ -115,9 +116,9 @@ export type SessionDescription = z.infer<typeof SessionDescriptionSchema>;
 /** RTCIceCandidateInit; `null` on the wire means end-of-candidates. */
 export const IceCandidateSchema = z.object({
   candidate: z.string(),
-  sdpMid: z.string().max(64).nullable().optional(),
-  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
-  usernameFragment: z.string().max(256).nullable().optional(),
+  sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+  sdpMLineIndex: z.optional(z.nullable(z.number().check(z.int(), z.gte(0), z.lte(64)))),
+  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
 });
 export type IceCandidate = z.infer<typeof IceCandidateSchema>;
 
@@ -137,7 +138,9 @@ export type RoomOptions = z.infer<typeof RoomOptionsSchema>;
  * A room's password (chosen by whoever creates it or a member later):
  * never trimmed, never stored or logged in clear, never in a URL.
  */
-export const RoomPasswordSchema = z.string().min(1, 'password is empty').max(128);
+export const RoomPasswordSchema = z
+  .string()
+  .check(z.minLength(1, 'password is empty'), z.maxLength(128));
 
 /**
  * A member's role. Hosts come from a join token, or created the room (when
@@ -160,7 +163,7 @@ export const WaitingGuestSchema = z.object({
   id: PeerIdSchema,
   name: DisplayNameSchema,
   /** Server time (ms) since when they wait. */
-  since: z.number().int().nonnegative(),
+  since: z.number().check(z.int(), z.nonnegative()),
 });
 export type WaitingGuest = z.infer<typeof WaitingGuestSchema>;
 export type RoomAccess = z.infer<typeof RoomAccessSchema>;
@@ -168,13 +171,13 @@ export type RoomAccess = z.infer<typeof RoomAccessSchema>;
 export const RoomStatusSchema = z.object({
   room: RoomIdSchema,
   exists: z.boolean(),
-  participants: z.number().int().nonnegative(),
-  capacity: z.number().int().positive(),
+  participants: z.number().check(z.int(), z.nonnegative()),
+  capacity: z.number().check(z.int(), z.positive()),
   full: z.boolean(),
   /** The room's options when it exists, null otherwise. */
-  options: RoomOptionsSchema.nullable(),
+  options: z.nullable(RoomOptionsSchema),
   /** Whether entering needs a password / is closed, when it exists. */
-  access: RoomAccessSchema.nullable(),
+  access: z.nullable(RoomAccessSchema),
 });
 export type RoomStatus = z.infer<typeof RoomStatusSchema>;
 
@@ -184,12 +187,12 @@ export type RoomStatus = z.infer<typeof RoomStatusSchema>;
  * text is plain text: clients must render it as text, never as HTML.
  */
 export const ChatMessageSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
   from: PeerIdSchema,
-  name: z.string().max(Limits.DISPLAY_NAME_MAX),
-  text: z.string().max(Limits.CHAT_TEXT_MAX),
+  name: z.string().check(z.maxLength(Limits.DISPLAY_NAME_MAX)),
+  text: z.string().check(z.maxLength(Limits.CHAT_TEXT_MAX)),
   /** Server time (ms since epoch). */
-  sentAt: z.number().int().nonnegative(),
+  sentAt: z.number().check(z.int(), z.nonnegative()),
 });
 export type ChatMessage = z.infer<typeof ChatMessageSchema>;
 
@@ -199,10 +202,10 @@ export type ChatMessage = z.infer<typeof ChatMessageSchema>;
  * call, expiry), refreshed by `session:token` whenever what it names changes.
  */
 export const SessionGrantSchema = z.object({
-  token: z.string().min(1).max(Limits.RESUME_TOKEN_MAX),
+  token: z.string().check(z.minLength(1), z.maxLength(Limits.RESUME_TOKEN_MAX)),
   /** Unix time (ms) after which the token is refused; renew it before (session:renew). */
-  expiresAt: z.number().int().nonnegative(),
+  expiresAt: z.number().check(z.int(), z.nonnegative()),
   /** How long the server keeps a dropped member's seat (RESUME_GRACE_MS). */
-  graceMs: z.number().int().positive(),
+  graceMs: z.number().check(z.int(), z.positive()),
 });
 export type SessionGrant = z.infer<typeof SessionGrantSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ErrorCode } from './errors.js';
 
 /**
@@ -22,7 +22,7 @@ function describePath(path: readonly PropertyKey[]): string {
   return segments.join('.') + (path.length > PATH_SEGMENTS_MAX ? '.…' : '');
 }
 
-export function classifyValidationError(error: z.ZodError): {
+export function classifyValidationError(error: z.core.$ZodError): {
   code: typeof ErrorCode.INVALID_MESSAGE | typeof ErrorCode.PAYLOAD_TOO_LARGE;
   message: string;
 } {

@@ -79,7 +79,7 @@ export const ResumeClaimsSchema = z.object({
   name: z.string().min(1).max(Limits.DISPLAY_NAME_MAX),
   joinedAt: z.number().int().nonnegative(),
   /** Host status survives a reconnect and a restart. */
-  role: RoomRoleSchema.default('guest'),
+  role: z._default(RoomRoleSchema, 'guest'),
   roomClaim: RoomClaimSchema,
   call: CallClaimSchema.nullable(),
   /** Expiry, Unix ms. */
