@@ -22,6 +22,8 @@ export interface TestTurnServer {
   readonly port: number;
   /** TURN_URLS for the Parley server. */
   readonly urls: string;
+  /** coturn's relay port range: one UDP socket per live allocation. */
+  readonly relayPorts: { readonly min: number; readonly max: number };
   /** The coturn running now (restart() replaces it). */
   readonly process: CoturnProcess;
   /**
@@ -89,6 +91,7 @@ export async function startTestTurnServer(): Promise<TestTurnServer> {
     realm,
     port,
     urls: `turn:127.0.0.1:${port}?transport=udp`,
+    relayPorts: { min: minPort, max: minPort + 63 },
     get process() {
       return process;
     },
@@ -101,4 +104,22 @@ export async function startTestTurnServer(): Promise<TestTurnServer> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * UDP sockets open in coturn's relay port range right now (each live TURN
+ * allocation holds one), read from /proc/net/udp of this network namespace.
+ */
+export async function openRelaySockets(turn: TestTurnServer): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  let n = 0;
+  for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      const port = local ? parseInt(local.split(':')[1] ?? '', 16) : NaN;
+      if (port >= turn.relayPorts.min && port <= turn.relayPorts.max) n += 1;
+    }
+  }
+  return n;
 }

@@ -9,11 +9,17 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test as base } from '../support/fixtures.js';
-import { startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
+import { openRelaySockets, startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
 import { metric } from '../support/metrics.js';
 import { startServer, type RunningServer } from '../support/server.js';
-import { waitForCallState } from '../support/app.js';
-import { establishCall, joinAll, peerId, waitForRemoteVideoPlaying } from '../support/scenarios.js';
+import { waitForCallState, waitForEndReason } from '../support/app.js';
+import {
+  establishCall,
+  joinAll,
+  peerId,
+  ring,
+  waitForRemoteVideoPlaying,
+} from '../support/scenarios.js';
 import {
   armFirstFrameProbe,
   connectionType,
@@ -151,4 +157,27 @@ test('TURN server restart mid-call: ICE restarts with fresh credentials and medi
       remoteCandidateType: 'relay',
     });
   }
+});
+
+test('Instant answer over TURN: the ringing pre-connection is relayed, and a decline releases its allocations', async ({
+  server,
+  turn,
+  room,
+  openChromium,
+}) => {
+  const alice = await openChromium('Alice');
+  const bob = await openChromium('Bob');
+  const ids = await joinAll(server.url, room, [alice, bob], { relay: true });
+  await ring(alice, bob);
+  // Pre-connected through coturn while it rings.
+  await expect
+    .poll(() => selectedCandidatePair(alice.ui, peerId(ids, 'Bob')), { timeout: 15_000 })
+    .toMatchObject({ localCandidateType: 'relay' });
+  const allocated = await openRelaySockets(turn);
+  metric('instant-answer-relay-allocations-while-ringing', allocated);
+  expect(allocated).toBeGreaterThan(0);
+  await bob.page.getByTestId('decline-button').click();
+  await waitForEndReason(alice.ui, ['declined']);
+  // Both browsers closed their connections, which deallocates on coturn.
+  await expect.poll(() => openRelaySockets(turn), { timeout: 10_000 }).toBe(0);
 });
