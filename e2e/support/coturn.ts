@@ -107,19 +107,19 @@ export async function startTestTurnServer(): Promise<TestTurnServer> {
 }
 
 /**
- * UDP sockets open in coturn's relay port range right now (each live TURN
- * allocation holds one), read from /proc/net/udp of this network namespace.
+ * Which of `ports` (coturn relay ports, one per TURN allocation) have a UDP
+ * socket open right now, read from /proc/net/udp of this network namespace.
  */
-export async function openRelaySockets(turn: TestTurnServer): Promise<number> {
+export async function openRelayPorts(ports: readonly number[]): Promise<number[]> {
   const { readFile } = await import('node:fs/promises');
-  let n = 0;
+  const open = new Set<number>();
   for (const file of ['/proc/net/udp', '/proc/net/udp6']) {
     const text = await readFile(file, 'utf8').catch(() => '');
     for (const line of text.split('\n').slice(1)) {
       const local = line.trim().split(/\s+/)[1];
       const port = local ? parseInt(local.split(':')[1] ?? '', 16) : NaN;
-      if (port >= turn.relayPorts.min && port <= turn.relayPorts.max) n += 1;
+      if (ports.includes(port)) open.add(port);
     }
   }
-  return n;
+  return [...open].sort((a, b) => a - b);
 }

@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test as base } from '../support/fixtures.js';
-import { openRelaySockets, startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
+import { openRelayPorts, startTestTurnServer, type TestTurnServer } from '../support/coturn.js';
 import { metric } from '../support/metrics.js';
 import { startServer, type RunningServer } from '../support/server.js';
 import { waitForCallState, waitForEndReason } from '../support/app.js';
@@ -161,7 +161,6 @@ test('TURN server restart mid-call: ICE restarts with fresh credentials and medi
 
 test('Instant answer over TURN: the ringing pre-connection is relayed, and a decline releases its allocations', async ({
   server,
-  turn,
   room,
   openChromium,
 }) => {
@@ -173,11 +172,29 @@ test('Instant answer over TURN: the ringing pre-connection is relayed, and a dec
   await expect
     .poll(() => selectedCandidatePair(alice.ui, peerId(ids, 'Bob')), { timeout: 15_000 })
     .toMatchObject({ localCandidateType: 'relay' });
-  const allocated = await openRelaySockets(turn);
-  metric('instant-answer-relay-allocations-while-ringing', allocated);
-  expect(allocated).toBeGreaterThan(0);
+  // The relay candidates' ports are the allocations coturn holds for this call.
+  const ports = [...(await relayPorts(alice)), ...(await relayPorts(bob))];
+  metric('instant-answer-relay-allocations-while-ringing', ports.length);
+  expect(ports.length).toBeGreaterThan(0);
+  expect(await openRelayPorts(ports)).toEqual([...ports].sort((a, b) => a - b));
   await bob.page.getByTestId('decline-button').click();
   await waitForEndReason(alice.ui, ['declined']);
   // Both browsers closed their connections, which deallocates on coturn.
-  await expect.poll(() => openRelaySockets(turn), { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => openRelayPorts(ports), { timeout: 10_000 }).toEqual([]);
 });
+
+/** Ports of the relay candidates the page's open connections gathered (coturn's side of each allocation). */
+function relayPorts(p: { page: Page }): Promise<number[]> {
+  return p.page.evaluate(async () => {
+    const ports: number[] = [];
+    for (const pc of window.__e2ePcProbe?.pcs ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s['type'] === 'local-candidate' && s['candidateType'] === 'relay') {
+          ports.push(Number(s['port']));
+        }
+      });
+    }
+    return [...new Set(ports)];
+  });
+}
