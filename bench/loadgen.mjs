@@ -280,10 +280,9 @@ async function relayJob() {
      * A window measured up to three times: again when other processes took
      * more than `disturbedPct` of a pinned CPU, and a failing ramp step once
      * more unless the server's CPU was saturated (a stall the meter does not
-     * see). The last clean try
-     * counts, or if none was clean, the least disturbed one. At most
-     * RETRY_BUDGET extra windows per job, so that a busy machine does not
-     * triple the run.
+     * see). The last clean try counts, or if none was clean, the least
+     * disturbed one. At most RETRY_BUDGET extra windows per job, so that a
+     * busy machine does not triple the run.
      */
     let retriesLeft = RETRY_BUDGET;
     const measured = async (rate, opts, isStep) => {
