@@ -93,14 +93,6 @@ export class CallService {
   }
 
   /**
-   * Where a relayed signal from `from` to `to` in call `callId` may go: both
-   * must be participants (accepted or joined) of that call in `from`'s
-   * room; a member who is only being rung neither sends nor receives SDP.
-   * Returns the target's socket id, or null while the target is reconnecting
-   * (the signal waits in its outbox); anything else is refused, so the
-   * signal reaches nobody.
-   */
-  /**
    * Where a signal from `from` to `to` goes (null: `to` is reconnecting).
    * Between participants of the call; with `preconnect` (instant answer)
    * also between a participant and someone the call rings, so they connect
@@ -113,23 +105,22 @@ export class CallService {
     to: PeerId,
     preconnect = false,
   ): Promise<string | null> {
-    return this.store.read(roomId, (room) => {
-      const r = memberRoom(room, from);
-      const call = r.calls.get(callId);
-      if (!call || !call.isMember(from))
-        throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
-      const fromIn = call.isParticipant(from);
-      if (!fromIn && !preconnect) {
-        throw new AppError(ErrorCode.INVALID_STATE, 'accept the call before sending signals');
-      }
-      const allowed = fromIn
-        ? call.isParticipant(to) || (preconnect && call.isInvited(to))
-        : call.isParticipant(to);
-      const target = to === from || !allowed ? undefined : r.get(to);
-      if (!target)
-        throw new AppError(ErrorCode.PEER_NOT_FOUND, 'that participant is not in this call');
-      return target.socketId;
-    });
+    return this.store.read(roomId, (room) => relayTargetIn(room, callId, from, to, preconnect));
+  }
+
+  /**
+   * relayTarget answered at once (it throws what relayTarget rejects with),
+   * or undefined when the store cannot answer without waiting (Redis).
+   */
+  relayTargetNow(
+    roomId: RoomId,
+    callId: CallId,
+    from: PeerId,
+    to: PeerId,
+    preconnect = false,
+  ): string | null | undefined {
+    if (!this.store.readNow) return undefined;
+    return this.store.readNow(roomId, (room) => relayTargetIn(room, callId, from, to, preconnect));
   }
 
   private change(
@@ -144,6 +135,35 @@ export class CallService {
       return { room: r, result: resolveCallEffect(r, outcome) };
     });
   }
+}
+
+/**
+ * The relay rule: both sender and target must be participants (accepted or
+ * joined) of call `callId` in the sender's room; a member who is only being
+ * rung neither sends nor receives SDP, except with `preconnect`. Returns the
+ * target's socket id (null while it reconnects: the signal waits in its
+ * outbox); anything else is refused, so the signal reaches nobody.
+ */
+function relayTargetIn(
+  room: Room | undefined,
+  callId: CallId,
+  from: PeerId,
+  to: PeerId,
+  preconnect: boolean,
+): string | null {
+  const r = memberRoom(room, from);
+  const call = r.calls.get(callId);
+  if (!call || !call.isMember(from)) throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
+  const fromIn = call.isParticipant(from);
+  if (!fromIn && !preconnect) {
+    throw new AppError(ErrorCode.INVALID_STATE, 'accept the call before sending signals');
+  }
+  const allowed = fromIn
+    ? call.isParticipant(to) || (preconnect && call.isInvited(to))
+    : call.isParticipant(to);
+  const target = to === from || !allowed ? undefined : r.get(to);
+  if (!target) throw new AppError(ErrorCode.PEER_NOT_FOUND, 'that participant is not in this call');
+  return target.socketId;
 }
 
 function memberRoom(room: Room | undefined, peer: PeerId): Room {

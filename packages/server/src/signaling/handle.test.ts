@@ -52,6 +52,9 @@ function harness(override: Partial<Record<string, (...a: unknown[]) => unknown>>
     enqueue: (task) => {
       tail = tail.then(task);
     },
+    runNow: (task) => {
+      tail = tail.then(task);
+    },
   };
   return { conn, handlers, emitted, logError, metrics, settle: () => tail, allow };
 }

@@ -99,11 +99,15 @@ export interface Inbound {
   readonly receivedAt: number;
 }
 
-/** A handler gets the validated payload and returns the ack data. */
+/**
+ * A handler gets the validated payload and returns the ack data: a
+ * promise, or the data itself when it needed to wait for nothing (the
+ * relay on a single node).
+ */
 export type Handler<E extends ClientEventName> = (
   ctx: RequestContext,
   payload: ParsedClientMessage<E>,
   inbound: Inbound,
-) => Promise<AckData<E>>;
+) => AckData<E> | Promise<AckData<E>>;
 
 export type HandlerMap = { readonly [E in ClientEventName]: Handler<E> };

@@ -22,6 +22,10 @@ export class MemoryStateStore implements StateStore {
     }
   }
 
+  readNow<T>(id: RoomId, fn: (room: Room | undefined) => T): T {
+    return fn(this.rooms.get(id));
+  }
+
   update<T>(id: RoomId, fn: (room: Room | undefined) => RoomChange<T>): Promise<T> {
     try {
       const { room, result } = fn(this.rooms.get(id));

@@ -1,5 +1,7 @@
+import type { PeerId, RoomId, ServerToClientEvents } from '@parley/protocol';
+import type { OutboxMessage } from '../../session/Outbox.js';
 import { requireJoined } from '../session.js';
-import type { HandlerMap, SignalingContext } from '../types.js';
+import type { HandlerMap, Inbound, SignalingContext } from '../types.js';
 
 /** Answers relayed by this process, for the TEST_DROP_ANSWER hook. */
 let answersRelayed = 0;
@@ -22,6 +24,47 @@ function dropForTest(ctx: SignalingContext): boolean {
   return true;
 }
 
+type RelayEvent = 'signal:description' | 'signal:candidate';
+type Relayed<E extends RelayEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+/**
+ * Hand a relayed signal to the target's socket: straight to the socket
+ * object when this node holds it (no room lookup, no broadcast), through
+ * the adapter otherwise (another node of the deployment holds it).
+ */
+function deliver<E extends RelayEvent>(
+  ctx: SignalingContext,
+  target: string,
+  event: E,
+  payload: Relayed<E>,
+): void {
+  // Both emit the same way; TypeScript cannot follow `E` through their overloads.
+  const to = (ctx.io.sockets.sockets.get(target) ?? ctx.io.to(target)) as unknown as {
+    emit(event: E, payload: Relayed<E>): boolean;
+  };
+  to.emit(event, payload);
+}
+
+/** Relay, or park in the outbox while the target reconnects (target null). */
+function relay<E extends RelayEvent>(
+  ctx: SignalingContext,
+  room: RoomId,
+  to: PeerId,
+  target: string | null,
+  message: { readonly event: E; readonly payload: Relayed<E> } & OutboxMessage,
+  inbound: Inbound,
+): Record<string, never> {
+  if (target === null) {
+    ctx.outbox.push(room, to, message);
+  } else {
+    deliver(ctx, target, message.event, message.payload);
+    ctx.metrics.relayed(message.event, inbound.receivedAt);
+  }
+  return EMPTY;
+}
+
+const EMPTY: Record<string, never> = Object.freeze({});
+
 /**
  * SDP and ICE relay. The server checks that sender and target are both
  * participants of the call in the sender's room, sends to the target's
@@ -30,47 +73,41 @@ function dropForTest(ctx: SignalingContext): boolean {
  * when it resumes (its outbox). Payloads are never logged: SDP and
  * candidates carry IP addresses. The relay latency is measured up to the
  * emit only: a signal parked in an outbox waits for the target, not for us.
+ *
+ * With the rooms in this process the handlers answer without waiting (the
+ * relay is the bulk of the traffic); with a shared store they wait for it.
  */
 export const relayHandlers = {
-  'signal:description': async (ctx, p, inbound) => {
+  'signal:description': (ctx, p, inbound) => {
     const m = requireJoined(ctx.socket);
-    const target = await ctx.calls.relayTarget(
-      m.roomId,
-      p.callId,
-      m.peerId,
-      p.to,
-      ctx.config.instantAnswer,
-    );
     const description = ctx.config.testHooks.rewriteFingerprint
       ? { ...p.description, sdp: swapFingerprint(p.description.sdp) }
       : p.description;
-    const payload = { callId: p.callId, from: m.peerId, description };
-    if (p.description.type === 'answer' && dropForTest(ctx)) return {};
-    if (target === null) {
-      ctx.outbox.push(m.roomId, p.to, { event: 'signal:description', payload });
-    } else {
-      ctx.io.to(target).emit('signal:description', payload);
-      ctx.metrics.relayed('signal:description', inbound.receivedAt);
-    }
-    return {};
+    const message = {
+      event: 'signal:description' as const,
+      payload: { callId: p.callId, from: m.peerId, description },
+    };
+    const send = (target: string | null): Record<string, never> => {
+      if (p.description.type === 'answer' && dropForTest(ctx)) return EMPTY;
+      return relay(ctx, m.roomId, p.to, target, message, inbound);
+    };
+    const { instantAnswer } = ctx.config;
+    const now = ctx.calls.relayTargetNow(m.roomId, p.callId, m.peerId, p.to, instantAnswer);
+    if (now !== undefined) return send(now);
+    return ctx.calls.relayTarget(m.roomId, p.callId, m.peerId, p.to, instantAnswer).then(send);
   },
 
-  'signal:candidate': async (ctx, p, inbound) => {
+  'signal:candidate': (ctx, p, inbound) => {
     const m = requireJoined(ctx.socket);
-    const target = await ctx.calls.relayTarget(
-      m.roomId,
-      p.callId,
-      m.peerId,
-      p.to,
-      ctx.config.instantAnswer,
-    );
-    const payload = { callId: p.callId, from: m.peerId, candidate: p.candidate };
-    if (target === null) {
-      ctx.outbox.push(m.roomId, p.to, { event: 'signal:candidate', payload });
-    } else {
-      ctx.io.to(target).emit('signal:candidate', payload);
-      ctx.metrics.relayed('signal:candidate', inbound.receivedAt);
-    }
-    return {};
+    const message = {
+      event: 'signal:candidate' as const,
+      payload: { callId: p.callId, from: m.peerId, candidate: p.candidate },
+    };
+    const { instantAnswer } = ctx.config;
+    const now = ctx.calls.relayTargetNow(m.roomId, p.callId, m.peerId, p.to, instantAnswer);
+    if (now !== undefined) return relay(ctx, m.roomId, p.to, now, message, inbound);
+    return ctx.calls
+      .relayTarget(m.roomId, p.callId, m.peerId, p.to, instantAnswer)
+      .then((target) => relay(ctx, m.roomId, p.to, target, message, inbound));
   },
 } satisfies Partial<HandlerMap>;
