@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Limits } from '@parley/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -65,6 +65,28 @@ export interface ParleyApp {
   close(): Promise<void>;
 }
 
+/**
+ * engine.io keeps the opening request twice: as `request` on its socket
+ * (dropped here, as Socket.IO's memory-usage guide does), and, for a
+ * WebSocket, through the stand-in response it made for the upgrade, whose
+ * listener on the TCP socket's 'close' (`() => this.emit("close")`, for
+ * HTTP middlewares; Parley has none on engine.io) holds it for the whole
+ * connection. That listener is removed when it is exactly that one; with
+ * another engine.io it is left alone and only the first reference goes.
+ */
+function releaseUpgradeRequest(raw: { request: IncomingMessage | null }): void {
+  const tcp = raw.request?.socket;
+  raw.request = null;
+  if (!tcp) return;
+  for (const l of tcp.rawListeners('close')) {
+    const fn = (l as { listener?: unknown }).listener ?? l;
+    if (typeof fn === 'function' && fn.toString() === UPGRADE_RESPONSE_CLOSE) {
+      tcp.removeListener('close', fn as () => void);
+    }
+  }
+}
+const UPGRADE_RESPONSE_CLOSE = '() => this.emit("close")';
+
 /** After server:draining, a client waits about this long before its first reconnect attempt. */
 const DRAIN_RETRY_MS = 500;
 
@@ -121,6 +143,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // No CORS: browsers on other origins are refused by allowRequest anyway.
   });
   if (cluster) io.adapter(cluster.adapter);
+  // Memory (kilobytes per idle member): let the HTTP request that opened a
+  // connection go once it is open. Nothing reads it after the handshake:
+  // the origin check (allowRequest) has run, the password limiter uses
+  // handshake.address (engine.io took it from the TCP socket), Socket.IO
+  // builds socket.handshake without it (headers {}), and a polling
+  // transport gets each of its requests anyway.
+  io.engine.on('connection', releaseUpgradeRequest);
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = SECURITY_HEADERS['x-content-type-options'] ?? 'nosniff';
   });
