@@ -1,5 +1,6 @@
 import type { RoomId } from '@parley/protocol';
 import type { CallEffect } from '../calls/CallEffect.js';
+import { toSocket } from './emitTo.js';
 import { roomChannel } from './session.js';
 import type { SignalingContext } from './types.js';
 
@@ -28,7 +29,8 @@ export function publishCallEffect(
   if (effect.setup !== null) ctx.metrics.callSetupEnded(effect.setup);
   ctx.ringTimers.sync(room, effect.call.id, effect.over ? [] : effect.call.invited);
   for (const d of effect.deliveries) {
-    const to = ctx.io.to([...d.to]);
+    const to =
+      d.to.length === 1 && d.to[0] !== undefined ? toSocket(ctx, d.to[0]) : ctx.io.to([...d.to]);
     switch (d.kind) {
       case 'incoming':
         to.emit('call:incoming', { call: d.call, from: d.from });
@@ -47,7 +49,7 @@ export function publishCallEffect(
     }
   }
   for (const { socketId, record } of effect.sessions) {
-    ctx.io.to(socketId).emit('session:token', ctx.tokens.issue(record, ctx.rooms.epoch));
+    toSocket(ctx, socketId).emit('session:token', ctx.tokens.issue(record, ctx.rooms.epoch));
   }
   const everyone = ctx.io.to(roomChannel(room));
   (options.except === undefined ? everyone : everyone.except(options.except)).emit('room:call', {

@@ -1,5 +1,6 @@
 import type { PeerId, RoomId, ServerToClientEvents } from '@parley/protocol';
 import type { OutboxMessage } from '../../session/Outbox.js';
+import { toSocket } from '../emitTo.js';
 import { requireJoined } from '../session.js';
 import type { HandlerMap, Inbound, SignalingContext } from '../types.js';
 
@@ -27,24 +28,6 @@ function dropForTest(ctx: SignalingContext): boolean {
 type RelayEvent = 'signal:description' | 'signal:candidate';
 type Relayed<E extends RelayEvent> = Parameters<ServerToClientEvents[E]>[0];
 
-/**
- * Hand a relayed signal to the target's socket: straight to the socket
- * object when this node holds it (no room lookup, no broadcast), through
- * the adapter otherwise (another node of the deployment holds it).
- */
-function deliver<E extends RelayEvent>(
-  ctx: SignalingContext,
-  target: string,
-  event: E,
-  payload: Relayed<E>,
-): void {
-  // Both emit the same way; TypeScript cannot follow `E` through their overloads.
-  const to = (ctx.io.sockets.sockets.get(target) ?? ctx.io.to(target)) as unknown as {
-    emit(event: E, payload: Relayed<E>): boolean;
-  };
-  to.emit(event, payload);
-}
-
 /** Relay, or park in the outbox while the target reconnects (target null). */
 function relay<E extends RelayEvent>(
   ctx: SignalingContext,
@@ -57,7 +40,11 @@ function relay<E extends RelayEvent>(
   if (target === null) {
     ctx.outbox.push(room, to, message);
   } else {
-    deliver(ctx, target, message.event, message.payload);
+    // The event and its payload come as a pair (OutboxMessage); TypeScript cannot follow `E` here.
+    (toSocket(ctx, target).emit as (event: E, payload: Relayed<E>) => boolean)(
+      message.event,
+      message.payload,
+    );
     ctx.metrics.relayed(message.event, inbound.receivedAt);
   }
   return EMPTY;
