@@ -30,6 +30,8 @@ export interface MetricsOptions extends StateSources {
 export class Metrics {
   readonly registry = new Registry();
   readonly #messages: Counter<'event'>;
+  /** Messages by event since the last scrape (prom-client's inc hashes its labels on every call). */
+  readonly #messageTally = new Map<EventLabel, number>();
   readonly #errors: Counter<'event' | 'code'>;
   readonly #rateLimited: Counter<'limit'>;
   readonly #callSetups: Counter<'outcome'>;
@@ -43,11 +45,17 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
     registerStateGauges(this.registry, options);
 
+    const messageTally = this.#messageTally;
     this.#messages = new Counter({
       name: 'parley_signaling_messages_total',
       help: 'Inbound signaling messages by event (names not in the protocol count as "unknown").',
       labelNames: ['event'] as const,
       registers,
+      // Counted on every message as plain numbers; handed over when scraped.
+      collect() {
+        for (const [event, n] of messageTally) this.inc({ event }, n);
+        messageTally.clear();
+      },
     });
     this.#errors = new Counter({
       name: 'parley_signaling_errors_total',
@@ -101,7 +109,7 @@ export class Metrics {
   }
 
   message(event: EventLabel): void {
-    this.#messages.inc({ event });
+    this.#messageTally.set(event, (this.#messageTally.get(event) ?? 0) + 1);
   }
 
   error(event: EventLabel, code: string): void {
