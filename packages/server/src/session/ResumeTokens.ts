@@ -105,6 +105,8 @@ export class ResumeTokens {
   readonly #ttlMs: number;
   readonly #graceMs: number;
   readonly #now: () => number;
+  /** The sealing key, derived once. */
+  readonly #sealKey: Buffer;
 
   constructor(options: ResumeTokenOptions) {
     if (options.secret.length < 32) throw new Error('SESSION_SECRET must be at least 32 bytes');
@@ -112,6 +114,7 @@ export class ResumeTokens {
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs;
     this.#now = options.now ?? Date.now;
+    this.#sealKey = createHmac('sha256', this.#secret).update('parley resume-token seal').digest();
   }
 
   issue(record: SessionRecord, epoch: string): SessionGrant {
@@ -166,7 +169,7 @@ export class ResumeTokens {
   /** AES-256-GCM under a key of its own, derived from the secret: `iv.ciphertext.tag`. */
   #seal(text: string): string {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#sealKey(), iv);
+    const cipher = createCipheriv('aes-256-gcm', this.#sealKey, iv);
     const data = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
     return [iv, data, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
   }
@@ -175,16 +178,12 @@ export class ResumeTokens {
     const [iv, data, tag] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
     if (!iv || !data || !tag || iv.length !== 12 || tag.length !== 16) return null;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#sealKey(), iv);
+      const decipher = createDecipheriv('aes-256-gcm', this.#sealKey, iv);
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
     } catch {
       return null;
     }
-  }
-
-  #sealKey(): Buffer {
-    return createHmac('sha256', this.#secret).update('parley resume-token seal').digest();
   }
 
   #mac(body: string): string {
