@@ -9,7 +9,9 @@ const pc = new RTCPeerConnection();
 let chain = Promise.resolve();
 const inOrder = (fn) => (arg) => (chain = chain.then(() => fn(arg)).catch(console.error));
 
-window.bench = { acceptAt: null, firstFrameAt: null, ready: false };
+// The first decoded frame is observed by the benchmark's own probe, the
+// same in this page and in Parley's (bench/media/firstFrameProbe.js).
+window.bench = { acceptAt: null, ready: false };
 
 pc.onicecandidate = (e) => socket.emit('candidate', e.candidate && e.candidate.toJSON());
 pc.ontrack = (e) => {
@@ -40,21 +42,6 @@ socket.on(
   }),
 );
 
-async function watchFirstFrame() {
-  for (;;) {
-    const report = await pc.getStats();
-    let frames = 0;
-    report.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0;
-    });
-    if (frames > 0) {
-      window.bench.firstFrameAt = Date.now();
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 // Callee: accept (the benchmark calls this at the moment it "clicks").
 window.accept = () => {
   window.bench.acceptAt = Date.now();
@@ -71,5 +58,4 @@ window.accept = () => {
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await new Promise((r) => (socket.connected ? r() : socket.once('connect', r)));
   window.bench.ready = true;
-  void watchFirstFrame();
 })();

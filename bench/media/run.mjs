@@ -6,7 +6,7 @@
 // namespace that holds only `lo` (scripts/bench-media.sh). Bounded: a fixed
 // number of rounds, each with a 20 s limit.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../chromiumArgs.mjs';
 import { startMediaBaseline } from './baselineServer.mjs';
@@ -31,17 +31,20 @@ async function startParley(env = {}) {
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 
+const FIRST_FRAME_PROBE = readFileSync(new URL('./firstFrameProbe.js', import.meta.url), 'utf8');
+
 async function twoPages(url) {
   const contexts = await Promise.all(
     [0, 1].map(() => browser.newContext({ baseURL: url, permissions: ['camera', 'microphone'] })),
   );
+  await Promise.all(contexts.map((c) => c.addInitScript({ content: FIRST_FRAME_PROBE })));
   const pages = await Promise.all(contexts.map((c) => c.newPage()));
   return { pages, close: () => Promise.all(contexts.map((c) => c.close())) };
 }
 
 const firstFrameAt = (page) =>
   page
-    .waitForFunction(() => window.__benchFirstFrameAt ?? window.bench?.firstFrameAt, null, {
+    .waitForFunction(() => window.__benchFirstFrameAt, null, {
       timeout: 20_000,
       polling: 10,
     })
@@ -65,38 +68,38 @@ async function parleyRound(url) {
     .click();
   await bob.locator('[data-testid="accept-button"]').waitFor();
   await new Promise((r) => setTimeout(r, RING_DWELL_MS));
-  for (const page of pages) {
-    await page.evaluate(() => {
-      const tick = async () => {
-        const call = window.__parley?.call;
-        if (call) {
-          try {
-            const report = await call.getStats(call.remotePeer.id);
-            let frames = 0;
-            report.forEach((s) => {
-              if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
-            });
-            if (frames > 0) {
-              window.__benchFirstFrameAt = Date.now();
-              return;
-            }
-          } catch {
-            // no peer connection yet
-          }
-        }
-        setTimeout(tick, 10);
-      };
-      void tick();
-    });
-  }
+  for (const page of pages) await page.evaluate(() => window.__benchArmFirstFrame());
   const acceptAt = await bob.evaluate(() => {
     const t = Date.now();
     document.querySelector('[data-testid="accept-button"]').click();
     return t;
   });
   const [caller, callee] = await Promise.all(pages.map(firstFrameAt));
+  // The SDK's own setup timeline of each side (setupTimeline.ts), relative
+  // to the accept click; its first-frame mark comes from the SDK's own poll.
+  const timelines = await Promise.all(
+    pages.map((page) =>
+      page
+        .waitForFunction(
+          () => {
+            const marks = window.__parley?.call?.setupTimeline ?? [];
+            return marks.some((m) => m.step === 'first-frame') ? marks : null;
+          },
+          null,
+          { timeout: 5_000, polling: 20 },
+        )
+        .then((h) => h.jsonValue())
+        .catch(() => []),
+    ),
+  );
   await close();
-  return { caller: caller - acceptAt, callee: callee - acceptAt };
+  const relative = (marks) =>
+    Object.fromEntries(marks.map((m) => [m.step, Math.round((m.at - acceptAt) * 10) / 10]));
+  return {
+    caller: caller - acceptAt,
+    callee: callee - acceptAt,
+    timeline: { caller: relative(timelines[0]), callee: relative(timelines[1]) },
+  };
 }
 
 /** Baseline: the textbook page, the callee "accepts" at the same point. */
@@ -108,6 +111,7 @@ async function baselineRound(url) {
     await page.waitForFunction(() => window.bench?.ready === true, null, { timeout: 20_000 });
   }
   await new Promise((r) => setTimeout(r, RING_DWELL_MS));
+  for (const page of pages) await page.evaluate(() => window.__benchArmFirstFrame());
   const acceptAt = await callee.evaluate(() => {
     window.accept();
     return window.bench.acceptAt;
@@ -130,6 +134,8 @@ const samples = {
   parleyNoInstant: { caller: [], callee: [] },
   baseline: { caller: [], callee: [] },
 };
+/** Setup timelines per Parley variant: one { caller, callee } of step -> ms after accept per round. */
+const timelines = { parley: [], parleyNoInstant: [] };
 const parley = await startParley();
 const parleyNoInstant = await startParley({ INSTANT_ANSWER: '0' });
 const baseline = await startMediaBaseline();
@@ -146,6 +152,7 @@ try {
       const r = await run(url);
       samples[name].caller.push(r.caller);
       samples[name].callee.push(r.callee);
+      if (r.timeline) timelines[name].push(r.timeline);
     }
   }
 } finally {
@@ -198,8 +205,61 @@ for (const r of rows) {
 console.info(
   'baseline = textbook RTCPeerConnection page over a bare Socket.IO relay (bench/media/baselinePage.js)',
 );
+
+// Where the time goes: the SDK's setup timeline (median ms after the accept
+// click, per side; negative = while it rang), instant answer on and off.
+const STEPS = [
+  'invite',
+  'invite-acked',
+  'incoming',
+  'offer-created',
+  'offer-sent',
+  'offer-received',
+  'answer-created',
+  'answer-sent',
+  'answer-received',
+  'ice-connected',
+  'connected',
+  'accept',
+  'accept-acked',
+  'active',
+  'sending',
+  'first-frame',
+];
+const stepMedian = (variant, side, step) => {
+  const xs = timelines[variant].map((t) => t[side][step]).filter((x) => typeof x === 'number');
+  return xs.length ? median(xs) : null;
+};
+const cell = (x) => (x === null ? '-' : x.toFixed(0)).padStart(10);
+console.info('\nSetup timeline (median ms after the accept click; negative: while it rang)');
+console.info(
+  `${'step'.padEnd(18)}${'caller'.padStart(10)}${'callee'.padStart(10)}${'caller'.padStart(10)}${'callee'.padStart(10)}`,
+);
+console.info(
+  `${''.padEnd(18)}${'instant answer on'.padStart(20)}${'instant answer off'.padStart(20)}`,
+);
+const timelineRows = STEPS.map((step) => ({
+  step,
+  on: {
+    caller: stepMedian('parley', 'caller', step),
+    callee: stepMedian('parley', 'callee', step),
+  },
+  off: {
+    caller: stepMedian('parleyNoInstant', 'caller', step),
+    callee: stepMedian('parleyNoInstant', 'callee', step),
+  },
+}));
+for (const r of timelineRows) {
+  console.info(
+    `${r.step.padEnd(18)}${cell(r.on.caller)}${cell(r.on.callee)}${cell(r.off.caller)}${cell(r.off.callee)}`,
+  );
+}
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('../results/media.json', import.meta.url),
-  JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, samples, rows }, null, 2),
+  JSON.stringify(
+    { date: new Date().toISOString(), rounds: ROUNDS, samples, rows, timelines, timelineRows },
+    null,
+    2,
+  ),
 );

@@ -24,6 +24,12 @@ export interface ParleyCallHandle {
   readonly participants: readonly string[];
   readonly remoteScreens: ReadonlyMap<string, MediaStream>;
   readonly activeSpeaker: string | null;
+  /** The SDK's setup timeline (packages/client/src/setupTimeline.ts). */
+  readonly setupTimeline: readonly {
+    readonly step: string;
+    readonly at: number;
+    readonly peerId?: string;
+  }[];
   connectionType(peerId: string): ConnectionType;
   getStats(peerId: string): Promise<RTCStatsReport>;
 }

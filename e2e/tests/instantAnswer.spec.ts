@@ -24,6 +24,11 @@ interface WireState {
   /** RTP packets with media sent / received, audio and video, over every connection. */
   readonly mediaPacketsSent: number;
   readonly mediaPacketsReceived: number;
+  /** Frames the video encoders produced (0: an armed camera's encoder is paused). */
+  readonly framesEncoded: number;
+  /** Senders with a track on them, by kind (the camera may be armed; the microphone never is). */
+  readonly audioSenderTracks: number;
+  readonly videoSenderTracks: number;
 }
 
 /** What every peer connection of the page has on the wire, from getStats. */
@@ -34,15 +39,25 @@ function wireState(ui: UiDriver): Promise<WireState> {
     let dtlsConnected = 0;
     let sent = 0;
     let received = 0;
+    let encoded = 0;
+    let audioTracks = 0;
+    let videoTracks = 0;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
       open += 1;
       const report = await pc.getStats();
       report.forEach((s: Record<string, unknown>) => {
         if (s['type'] === 'transport' && s['dtlsState'] === 'connected') dtlsConnected += 1;
-        if (s['type'] === 'outbound-rtp') sent += Number(s['packetsSent'] ?? 0);
+        if (s['type'] === 'outbound-rtp') {
+          sent += Number(s['packetsSent'] ?? 0);
+          encoded += Number(s['framesEncoded'] ?? 0);
+        }
         if (s['type'] === 'inbound-rtp') received += Number(s['packetsReceived'] ?? 0);
       });
+      for (const sender of pc.getSenders()) {
+        if (sender.track?.kind === 'audio') audioTracks += 1;
+        if (sender.track?.kind === 'video') videoTracks += 1;
+      }
     }
     return {
       pcs: pcs.length,
@@ -50,7 +65,34 @@ function wireState(ui: UiDriver): Promise<WireState> {
       dtlsConnected,
       mediaPacketsSent: sent,
       mediaPacketsReceived: received,
+      framesEncoded: encoded,
+      audioSenderTracks: audioTracks,
+      videoSenderTracks: videoTracks,
     };
+  }, undefined);
+}
+
+/** When `step` first happened in the page's own setup timeline (wall clock, ms). */
+async function stepAt(ui: UiDriver, step: string): Promise<number> {
+  await expect
+    .poll(() =>
+      ui.evaluate(
+        (s) => window.__parley?.call?.setupTimeline.find((m) => m.step === s)?.at ?? null,
+        step,
+      ),
+    )
+    .not.toBeNull();
+  return ui.evaluate(
+    (s) => window.__parley?.call?.setupTimeline.find((m) => m.step === s)?.at ?? 0,
+    step,
+  );
+}
+
+/** The frame interval of the page's camera as captured (the fake device runs at 20 fps). */
+function frameIntervalMs(ui: UiDriver): Promise<number> {
+  return ui.evaluate(() => {
+    const fps = window.__parley?.media.stream?.getVideoTracks()[0]?.getSettings().frameRate;
+    return 1000 / (fps !== undefined && fps > 0 ? fps : 30);
   }, undefined);
 }
 
@@ -88,10 +130,15 @@ test('While it rings both sides are connected and send nothing; accept brings me
   await sleep(1000); // a second of ringing: still nothing may flow
   for (const p of [alice, bob]) {
     const wire = await wireState(p.ui);
+    // The camera (already on for the room's preview) is armed on its sender,
+    // its encoder paused: nothing encoded, nothing sent; the microphone is
+    // not on the connection at all.
     expect(wire, `${p.name} while ringing`).toMatchObject({
       open: 1,
       mediaPacketsSent: 0,
       mediaPacketsReceived: 0,
+      framesEncoded: 0,
+      audioSenderTracks: 0,
     });
   }
   await expect(bob.page.getByTestId('call-state')).toHaveAttribute('data-state', 'ringing-in');
@@ -107,6 +154,20 @@ test('While it rings both sides are connected and send nothing; accept brings me
   const calleeMs = onBob.firstFrameAt - (clickedAt ?? 0);
   metric('instant-answer-accept-to-first-frame-ms.caller', callerMs);
   metric('instant-answer-accept-to-first-frame-ms.callee', calleeMs);
+  // Media within two frame intervals: the callee's camera is decoded by the
+  // caller that soon after the click, the caller's by the callee that soon
+  // after the caller learned of the accept (the two pages share this
+  // machine's clock; first-frame is when the receiver has a decoded frame).
+  const calleeMedia = (await stepAt(alice.ui, 'first-frame')) - (await stepAt(bob.ui, 'accept'));
+  const callerMedia = (await stepAt(bob.ui, 'first-frame')) - (await stepAt(alice.ui, 'active'));
+  metric('instant-answer-media-after-accept-ms.callee-camera', calleeMedia);
+  metric('instant-answer-media-after-accept-ms.caller-camera', callerMedia);
+  expect(calleeMedia, "callee's click -> its camera decoded by the caller").toBeLessThanOrEqual(
+    2 * (await frameIntervalMs(bob.ui)),
+  );
+  expect(callerMedia, 'caller told of the accept -> its camera decoded').toBeLessThanOrEqual(
+    2 * (await frameIntervalMs(alice.ui)),
+  );
   await waitForCallState(alice.ui, 'active');
   await waitForCallState(bob.ui, 'active');
   await expectMediaFlowing(alice.ui, peerId(ids, 'Bob'));
@@ -116,6 +177,42 @@ test('While it rings both sides are connected and send nothing; accept brings me
   expect((await readPcProbe(bob.ui)).connections).toHaveLength(1);
   expect((await readPcProbe(alice.ui)).descriptions).toBe(descriptionsBefore);
   expect((await readPcProbe(bob.ui)).descriptions).toBe(bobDescriptionsBefore);
+});
+
+test('Firefox and Chromium: while it rings neither sends anything; accept brings media both ways', async ({
+  server,
+  room,
+  openChromium,
+  openFirefox,
+}) => {
+  // Firefox answers here: its camera is armed on a transceiver it turned
+  // around, the path where a browser that ignored `active: false` would leak.
+  const alice = await openChromium('Alice');
+  const bob = await openFirefox('Bob');
+  const ids = await joinAll(server.url, room, [alice, bob]);
+  await ring(alice, bob);
+  for (const p of [alice, bob]) {
+    await expect
+      .poll(async () => (await wireState(p.ui)).dtlsConnected, { timeout: 15_000 })
+      .toBeGreaterThan(0);
+  }
+  await sleep(1000);
+  for (const p of [alice, bob]) {
+    expect(await wireState(p.ui), `${p.name} while ringing`).toMatchObject({
+      open: 1,
+      mediaPacketsSent: 0,
+      mediaPacketsReceived: 0,
+      framesEncoded: 0,
+      audioSenderTracks: 0,
+    });
+  }
+  await accept(bob.ui);
+  await waitForCallState(alice.ui, 'active');
+  await waitForCallState(bob.ui, 'active');
+  await expectMediaFlowing(alice.ui, peerId(ids, 'Bob'));
+  await expectMediaFlowing(bob.ui, peerId(ids, 'Alice'));
+  expect((await readPcProbe(alice.ui)).connections).toHaveLength(1);
+  expect((await readPcProbe(bob.ui)).connections).toHaveLength(1);
 });
 
 test('Decline, cancel and the ring timeout leave no peer connection on either side', async ({

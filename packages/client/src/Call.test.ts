@@ -1,7 +1,8 @@
-import type { CallInfo, PeerId, PeerInfo } from '@parley/protocol';
+import { ErrorCode, type CallInfo, type PeerId, type PeerInfo } from '@parley/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { VideoCap } from './bitrate.js';
 import { Call, type CallContext, type PeerSessionLike } from './Call.js';
+import { ParleyError } from './errors.js';
 import { CallEvent } from './events.js';
 import type { LocalMedia } from './LocalMedia.js';
 import type { PeerSessionState } from './negotiation.js';
@@ -372,6 +373,40 @@ describe('Call instant answer (connected while it rings, no media before accept)
     expect(all).toHaveLength(2);
     expect(all[1]?.options).toMatchObject({ role: 'answerer', sendMedia: true });
     call.endLocally('hung-up');
+  });
+
+  it("callee: accept puts our media on the pre-connected session before the server's ack", async () => {
+    const { ctx, sessions } = instant();
+    let ack: (v: unknown) => void = () => undefined;
+    const signaling = {
+      request: () => new Promise((resolve) => (ack = resolve)),
+    } as unknown as SignalingChannel;
+    const call = new Call({ ...ctx, signaling }, ringing(['a'], ['self']), 'incoming', peer('a'));
+    call.handleServerUpdate(ringing(['a'], ['self']), 'update');
+    const a = sessions.get('a');
+    a?.setState('connected');
+    const accepted = call.accept();
+    await vi.waitFor(() => expect(a?.sending).toBe(true)); // ack still pending
+    expect(call.state).toBe('ringing-in');
+    ack({ call: info(['a', 'self']) });
+    await accepted;
+    expect(call.state).toBe('active');
+    const steps = call.setupTimeline.map((m) => m.step);
+    expect(steps).toEqual(expect.arrayContaining(['incoming', 'accept', 'accept-acked', 'active']));
+    expect(steps.indexOf('accept')).toBeLessThan(steps.indexOf('accept-acked'));
+    call.endLocally('hung-up');
+  });
+
+  it('callee: an accept the server refuses (the caller gave up meanwhile) ends the call, closing what was sending', async () => {
+    const { ctx, sessions } = instant();
+    const signaling = {
+      request: () => Promise.reject(new ParleyError(ErrorCode.CALL_NOT_FOUND, 'No such call')),
+    } as unknown as SignalingChannel;
+    const call = new Call({ ...ctx, signaling }, ringing(['a'], ['self']), 'incoming', peer('a'));
+    call.handleServerUpdate(ringing(['a'], ['self']), 'update');
+    await expect(call.accept()).rejects.toMatchObject({ code: ErrorCode.CALL_NOT_FOUND });
+    expect(call.ended).toBe(true);
+    expect(sessions.get('a')?.closed).toBe(true);
   });
 
   it('instant answer off: nothing is opened before accept', () => {

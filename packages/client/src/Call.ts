@@ -20,6 +20,7 @@ import type { PeerSessionState, RecoveryTiming } from './negotiation.js';
 import { PeerSession, type PeerSessionOptions } from './PeerSession.js';
 import type { PeerQuality } from './quality.js';
 import { RemotePeerMedia } from './remoteMedia.js';
+import { SetupTimeline, type SetupMark, type SetupStep } from './setupTimeline.js';
 import type { SignalingChannel } from './SignalingChannel.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
@@ -126,6 +127,7 @@ export class Call extends TypedEmitter<CallEvents> {
   #joined = false;
   /** Our own accept is in flight: updates that make us a participant come from it. */
   #accepting = false;
+  readonly #timeline = new SetupTimeline();
 
   /**
    * @internal Created by ParleyClient. `joinedAs`: we are already a
@@ -152,6 +154,7 @@ export class Call extends TypedEmitter<CallEvents> {
       joinedAs ? 'connecting' : direction === 'outgoing' ? 'ringing-out' : 'ringing-in',
     );
     this.#participants = this.#othersIn(info);
+    if (!joinedAs && direction === 'incoming') this.#timeline.mark('incoming');
     if (joinedAs) this.handleServerUpdate(info, joinedAs === 'answerer' ? 'own-accept' : 'update');
   }
 
@@ -261,15 +264,52 @@ export class Call extends TypedEmitter<CallEvents> {
     return session.getStats();
   }
 
-  /** Callee: answer. Starts local media first if needed (throws MEDIA_* then). */
+  /**
+   * Where this call's setup spent its time, on this side (see
+   * setupTimeline.ts): the first occurrence of each step, in order.
+   */
+  get setupTimeline(): readonly SetupMark[] {
+    return this.#timeline.marks;
+  }
+
+  /** @internal A call-level step of the setup (ParleyClient marks the invite, made before the Call). */
+  markSetup(step: SetupStep, at?: number): void {
+    this.#timeline.mark(step, undefined, at);
+  }
+
+  /**
+   * Callee: answer. Starts local media first if needed (throws MEDIA_* then).
+   * With instant answer our media goes out on the pre-connected connections
+   * at once, while the server hears of the accept: the caller is who we were
+   * rung by, and the call is ours to take. If the server refuses (the caller
+   * cancelled meanwhile), the call ends and those connections close.
+   */
   async accept(): Promise<void> {
     this.#require('ringing-in', 'accept');
+    this.#timeline.mark('accept');
     await this.#ctx.media.ensureStarted();
     this.#require('ringing-in', 'accept'); // the caller may have cancelled meanwhile
     this.#accepting = true;
     try {
-      const { call } = await this.#ctx.signaling.request('call:accept', { callId: this.id });
+      const accepted = this.#ctx.signaling.request('call:accept', { callId: this.id });
+      for (const peerId of this.#info.participants) {
+        const session = this.#sessions.get(peerId);
+        if (session && !session.sending) void session.startSending();
+      }
+      const { call } = await accepted;
+      this.#timeline.mark('accept-acked');
       this.handleServerUpdate(call, 'own-accept');
+    } catch (err) {
+      // Media may have gone on already: a call the server no longer has is
+      // over here too (its call:ended usually came first).
+      if (
+        !this.ended &&
+        isParleyError(err) &&
+        err.code !== ClientErrorCode.NOT_CONNECTED &&
+        ALREADY_GONE.includes(err.code)
+      )
+        this.endLocally('failed');
+      throw err;
     } finally {
       this.#accepting = false;
     }
@@ -318,9 +358,7 @@ export class Call extends TypedEmitter<CallEvents> {
     const self = this.#ctx.selfId;
     this.#noteParticipants(info);
     const inCall = info.state === 'active' && info.participants.includes(self);
-    if (inCall && (this.state === 'ringing-out' || this.state === 'ringing-in')) {
-      this.#set('connecting');
-    }
+    if (inCall) this.#timeline.mark('active');
 
     // Whoever was already in the call offers to a newcomer; a newcomer
     // (our own accept) waits for their offers and answers them.
@@ -335,6 +373,11 @@ export class Call extends TypedEmitter<CallEvents> {
     }
     for (const peerId of [...this.#sessions.keys()]) {
       if (!wanted.has(peerId)) this.#closeSession(peerId);
+    }
+    // Only now the state change: its listeners (a UI re-rendering for the
+    // call) run after our media is on its way, not before.
+    if (inCall && (this.state === 'ringing-out' || this.state === 'ringing-in')) {
+      this.#set('connecting');
     }
     if (!inCall) return;
     this.#applyCaps();
@@ -465,6 +508,7 @@ export class Call extends TypedEmitter<CallEvents> {
       refreshIceServers: () => this.#ctx.refreshIceServers(),
       ...(this.#ctx.timing ? { timing: this.#ctx.timing } : {}),
       sendMedia: send,
+      onSetupStep: (step) => this.#timeline.mark(step, peerId),
     };
     const session = this.#ctx.createSession
       ? this.#ctx.createSession(sessionOptions)

@@ -32,6 +32,7 @@ import { DefaultReconnectPolicy, type ReconnectPolicy } from './ReconnectPolicy.
 import { SessionStateMachine, type SessionState } from './SessionStateMachine.js';
 import { defaultSessionStore, type SessionStore, type StoredSession } from './sessionStore.js';
 import { SignalingChannel, wireErrorCode } from './SignalingChannel.js';
+import { nowMs } from './setupTimeline.js';
 import { TypedEmitter } from './TypedEmitter.js';
 
 export interface ParleyClientOptions {
@@ -497,6 +498,7 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
 
     this.#pendingInvites += 1;
     this.#invitingPeers.add(peerId);
+    const invitedAt = nowMs();
     let info: CallInfo;
     try {
       ({ call: info } = await this.#signaling.request('call:invite', { to: peerId }));
@@ -504,10 +506,14 @@ export class ParleyClient extends TypedEmitter<ClientEvents> {
       this.#endInvite(peerId, null);
       throw err;
     }
+    const ackedAt = nowMs();
     const early = this.#endInvite(peerId, info.id);
     this.#noteRoomCall(info);
     try {
-      return this.#adoptInvitedCall(info, remote);
+      const call = this.#adoptInvitedCall(info, remote);
+      call.markSetup('invite', invitedAt);
+      call.markSetup('invite-acked', ackedAt);
+      return call;
     } finally {
       for (const replay of early) replay();
     }

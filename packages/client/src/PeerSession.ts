@@ -5,6 +5,7 @@ import {
   type SessionDescription,
 } from '@parley/protocol';
 import { encodingMatches, type VideoCap } from './bitrate.js';
+import type { SetupStep } from './setupTimeline.js';
 import { ParleyError, toParleyError } from './errors.js';
 import {
   connectionTypeFromStats,
@@ -78,6 +79,8 @@ export interface PeerSessionOptions {
    * starts with startSending() (replaceTrack: no renegotiation). Default true.
    */
   sendMedia?: boolean;
+  /** A step of this connection's setup happened (the call's setup timeline). */
+  onSetupStep?: (step: SetupStep) => void;
 }
 
 /** Audio level counters of one stream as getStats reports them (null = not reported). */
@@ -113,6 +116,19 @@ export const WARM_START_MS = 1500;
 const WARM_START_SCALE = 4;
 /** The camera's cap before the call sets one (a 1:1 call's). */
 const DEFAULT_CAMERA_CAP: VideoCap = { maxBitrate: 1_500_000, scaleResolutionDownBy: 1 };
+
+/**
+ * How often the first remote frame is looked for, and for how long (setup
+ * only): the receivers' synchronization sources, a synchronous read filled
+ * in when a frame is delivered; where a browser lacks them, their stats
+ * (framesDecoded: a round trip to the media threads, so less often).
+ */
+const FIRST_FRAME_POLL_MS = 5;
+const FIRST_FRAME_STATS_POLL_MS = 50;
+const FIRST_FRAME_WATCH_MS = 15_000;
+/** A camera that must go on but whose setParameters failed is tried again this often. */
+const CAPS_RETRY_MS = 100;
+const MAX_CAPS_RETRIES = 10;
 
 /** Remote candidates kept while no remote description exists yet. */
 const MAX_PENDING_CANDIDATES = 256;
@@ -173,6 +189,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   #warmStart = true;
   #warmTimer: ReturnType<typeof setTimeout> | undefined;
   #capsChain: Promise<void> = Promise.resolve();
+  #capsRetries = 0;
   #answerTimer: ReturnType<typeof setTimeout> | undefined;
   #lastStatsAt = 0;
 
@@ -203,6 +220,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   #offerWatch: ReturnType<typeof setTimeout> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
   #everConnected = false;
+  /** Looking for the first decoded remote video frame (setup timeline). */
+  #firstFrameWatch: { timer: ReturnType<typeof setTimeout> | undefined; until: number } | null =
+    null;
+  #firstFrameSeen = false;
 
   constructor(options: PeerSessionOptions) {
     super();
@@ -221,6 +242,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     };
     pc.ontrack = (ev) => this.#onTrack(ev);
     pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
+    pc.oniceconnectionstatechange = () => {
+      if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed')
+        this.#step('ice-connected');
+    };
     pc.onsignalingstatechange = () => {
       this.#apply({ type: 'signaling', state: pc.signalingState });
       if (pc.signalingState === 'stable') {
@@ -234,6 +259,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         }
         this.#scanRemovedTracks();
         this.#applyCaps();
+        this.#armCamera();
       }
     };
 
@@ -271,13 +297,22 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#sending = true;
     this.#scheduleWarmEnd();
     if (!this.#tracksAdded) return; // #addLocalTracks will put them on
+    this.#step('sending');
+    this.#watchFirstFrame();
+    // An armed camera only needs its encoding switched on (no new frame
+    // pipeline to build); every other track goes on at the same time, not
+    // one after the other: each replaceTrack is a hop to the media thread.
+    this.#applyCaps();
     const stream = this.#options.localStream();
+    const attaching: Promise<void>[] = [];
     for (const track of stream?.getTracks() ?? []) {
       const sender = this.#senders.get(track.kind);
-      if (sender) await sender.replaceTrack(track);
-      else if (stream) this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
-      if (this.#closed) return;
+      if (sender) {
+        if (sender.track !== track) attaching.push(sender.replaceTrack(track));
+      } else if (stream) this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
     }
+    await Promise.all(attaching);
+    if (this.#closed) return;
     const screen = this.#options.screenStream?.() ?? null;
     if (screen) this.addScreen(screen);
   }
@@ -365,7 +400,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    * If this kind was never sent, it is added, which renegotiates.
    */
   async replaceTrack(track: MediaStreamTrack, stream: MediaStream): Promise<void> {
-    if (this.#closed || !this.#sending) return; // startSending takes the current tracks
+    if (this.#closed) return;
+    if (!this.#sending) {
+      // startSending takes the current tracks; a new camera is armed meanwhile.
+      if (track.kind === 'video') this.#armCamera();
+      return;
+    }
     const sender = this.#senders.get(track.kind);
     if (sender) {
       await sender.replaceTrack(track);
@@ -407,8 +447,14 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
 
   /** Send nothing on the sender of `kind` (the track was released); the sender stays for later. */
   async clearTrack(kind: 'audio' | 'video'): Promise<void> {
-    if (this.#closed || !this.#sending) return;
-    await this.#senders.get(kind)?.replaceTrack(null);
+    if (this.#closed) return;
+    const sender = this.#senders.get(kind);
+    if (!this.#sending) {
+      // An armed camera that was switched off: it no longer rides the sender.
+      if (sender?.track) this.#capsChain = this.#capsChain.then(() => this.#disarm(sender));
+      return;
+    }
+    await sender?.replaceTrack(null);
   }
 
   /** Tear down: every handler nulled, timers cleared, the PC closed. Local tracks are not ours to stop. */
@@ -416,6 +462,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearTimers();
+    this.#stopFirstFrameWatch();
     if (this.#warmTimer !== undefined) clearTimeout(this.#warmTimer);
     this.#warmTimer = undefined;
     if (this.#answerTimer !== undefined) clearTimeout(this.#answerTimer);
@@ -426,6 +473,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     pc.onicecandidate = null;
     pc.ontrack = null;
     pc.onconnectionstatechange = null;
+    pc.oniceconnectionstatechange = null;
     pc.onsignalingstatechange = null;
     pc.close();
     this.#pendingCandidates = [];
@@ -439,6 +487,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     try {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
+      this.#step('offer-created');
       await this.#sendLocalDescription();
     } catch (err) {
       this.#report(err, 'Could not create an offer');
@@ -460,6 +509,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#ignoreOffer = ignoreOffer;
     if (ignoreOffer) return; // impolite side keeps its own offer; the other side rolls back
     if (description.type === 'answer' && !isAnswerExpected(pc.signalingState)) return; // stale
+    this.#step(description.type === 'offer' ? 'offer-received' : 'answer-received');
 
     const previousUfrags = this.#remoteUfrags();
     this.#isSettingRemoteAnswerPending = description.type === 'answer';
@@ -483,6 +533,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       }
       if (!this.#tracksAdded) this.#addLocalTracks(); // reuses the offered transceivers
       await pc.setLocalDescription();
+      this.#step('answer-created');
       await this.#sendLocalDescription();
     }
   }
@@ -530,6 +581,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     // first answer that is really lost.
     if (local.type === 'offer' && this.#everConnected) this.#watchOffer();
     await this.#options.signaler.description({ type: local.type, sdp: local.sdp });
+    this.#step(local.type === 'offer' ? 'offer-sent' : 'answer-sent');
   }
 
   /**
@@ -579,8 +631,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#answerTimer = undefined;
     if (!this.#sending) {
       this.#addSilentTransceivers();
+      this.#armCamera();
       return;
     }
+    this.#step('sending');
     for (const track of stream?.getTracks() ?? []) {
       if (this.#senders.has(track.kind) || !stream) continue;
       this.#senders.set(track.kind, this.#pc.addTrack(track, stream));
@@ -614,7 +668,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         offered.direction = 'sendrecv';
         this.#senders.set(kind, offered.sender);
       } else {
-        this.#senders.set(kind, this.#pc.addTransceiver(kind, { direction: 'sendrecv' }).sender);
+        // The camera's encoding starts paused, so that it can be armed (#armCamera).
+        const init: RTCRtpTransceiverInit =
+          kind === 'video'
+            ? { direction: 'sendrecv', sendEncodings: [{ active: false }] }
+            : { direction: 'sendrecv' };
+        this.#senders.set(kind, this.#pc.addTransceiver(kind, init).sender);
       }
     }
   }
@@ -639,8 +698,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    */
   #applyCaps(): void {
     const caps = this.#caps;
-    if (this.#closed || (!caps && !this.#warmStart)) return;
-    const targets: [RTCRtpSender, VideoCap][] = [];
+    if (this.#closed) return;
+    const targets: [RTCRtpSender, VideoCap, boolean][] = [];
     const camera = this.#senders.get('video');
     const cameraCap = caps?.camera ?? DEFAULT_CAMERA_CAP;
     if (camera) {
@@ -652,26 +711,143 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
               scaleResolutionDownBy: Math.max(cameraCap.scaleResolutionDownBy, WARM_START_SCALE),
             }
           : cameraCap,
+        // Paused until the call is accepted (an armed camera sends nothing).
+        this.#sending,
       ]);
     }
     for (const s of this.#screenSenders)
-      if (caps && s.track?.kind === 'video') targets.push([s, caps.screen]);
+      if (caps && s.track?.kind === 'video') targets.push([s, caps.screen, true]);
     this.#capsChain = this.#capsChain.then(async () => {
-      for (const [sender, cap] of targets) {
+      for (const [sender, cap, active] of targets) {
         if (this.#closed) return;
         const params = sender.getParameters();
         const enc = params.encodings[0] as RTCRtpEncodingParameters | undefined;
-        if (!enc || encodingMatches(enc, cap)) continue;
+        if (!enc || (encodingMatches(enc, cap) && (enc.active ?? true) === active)) continue;
         enc.maxBitrate = cap.maxBitrate;
         enc.scaleResolutionDownBy = cap.scaleResolutionDownBy;
+        enc.active = active;
         try {
           await sender.setParameters(params);
+          this.#capsRetries = 0;
         } catch (err) {
-          // Not fatal: the call works uncapped. Typically a sender being renegotiated.
-          console.info('[parley] could not cap a video sender', err);
+          // Not fatal: the call works uncapped. Typically a sender being
+          // renegotiated; the next 'stable' applies them. A camera that must
+          // go on (accept) does not wait for a renegotiation that may never come.
+          console.info('[parley] could not set a video sender up', err);
+          if (active && sender === camera && this.#capsRetries < MAX_CAPS_RETRIES) {
+            this.#capsRetries += 1;
+            setTimeout(() => this.#applyCaps(), CAPS_RETRY_MS);
+          }
         }
       }
     });
+  }
+
+  /**
+   * Arm the camera while the call rings: the running camera track (the
+   * preview's) goes on the video sender whose encoding is paused
+   * (active: false), so the encoder encodes nothing and no RTP leaves, yet
+   * accepting only switches the encoding on: no new frame pipeline to build,
+   * which saves ~50 ms of the first frame. The microphone is never attached
+   * before accept. Where the browser does not keep the encoding paused (the
+   * readback says otherwise), the track waits for the accept instead.
+   */
+  #armCamera(): void {
+    if (this.#closed || this.#sending || !this.#tracksAdded) return;
+    const sender = this.#senders.get('video');
+    if (!sender) return;
+    this.#capsChain = this.#capsChain.then(async () => {
+      const track = this.#options.localStream()?.getVideoTracks()[0];
+      if (this.#closed || this.#sending || !track || track.readyState === 'ended') return;
+      if (sender.track === track) return;
+      const params = sender.getParameters();
+      const enc = params.encodings[0] as RTCRtpEncodingParameters | undefined;
+      if (!enc) return; // not negotiated yet: the next 'stable' arms it
+      if (enc.active !== false) {
+        enc.active = false;
+        try {
+          await sender.setParameters(params);
+        } catch {
+          return; // mid-negotiation: the next 'stable' tries again
+        }
+      }
+      const paused = (sender.getParameters().encodings[0] as RTCRtpEncodingParameters | undefined)
+        ?.active;
+      if (paused !== false || this.#closed || this.#sending) return;
+      await sender.replaceTrack(track);
+    });
+  }
+
+  /** Take an armed camera track off its (paused) sender. */
+  async #disarm(sender: RTCRtpSender): Promise<void> {
+    if (this.#closed || this.#sending) return;
+    await sender.replaceTrack(null).catch(() => undefined);
+  }
+
+  #step(step: SetupStep): void {
+    if (this.#closed) return;
+    try {
+      this.#options.onSetupStep?.(step);
+    } catch {
+      // A timeline observer never breaks the connection.
+    }
+  }
+
+  /**
+   * Look for the first decoded remote video frame (the timeline's
+   * first-frame), only while this connection sets up: receiver stats every
+   * FIRST_FRAME_POLL_MS from the moment we send, for at most
+   * FIRST_FRAME_WATCH_MS.
+   */
+  #watchFirstFrame(): void {
+    if (this.#closed || this.#firstFrameSeen || this.#firstFrameWatch || !this.#sending) return;
+    if (!this.#options.onSetupStep) return;
+    const watch = { timer: undefined as ReturnType<typeof setTimeout> | undefined, until: 0 };
+    watch.until = Date.now() + FIRST_FRAME_WATCH_MS;
+    this.#firstFrameWatch = watch;
+    const sources =
+      typeof RTCRtpReceiver !== 'undefined' &&
+      typeof RTCRtpReceiver.prototype.getSynchronizationSources === 'function';
+    const tick = async (): Promise<void> => {
+      watch.timer = undefined;
+      if (this.#closed || this.#firstFrameWatch !== watch) return;
+      const receivers = this.#pc.getReceivers().filter((r) => r.track.kind === 'video');
+      let decoded = 0;
+      if (sources) {
+        for (const r of receivers) decoded += r.getSynchronizationSources().length;
+      } else {
+        for (const r of receivers) {
+          try {
+            (await r.getStats()).forEach((s: StatLike) => {
+              if (s.type === 'inbound-rtp') decoded += Number(s['framesDecoded'] ?? 0);
+            });
+          } catch {
+            // a receiver of a closed connection
+          }
+        }
+      }
+      if (this.#closed || this.#firstFrameWatch !== watch) return;
+      if (decoded > 0) {
+        this.#firstFrameSeen = true;
+        this.#firstFrameWatch = null;
+        this.#step('first-frame');
+        return;
+      }
+      if (Date.now() > watch.until) {
+        this.#firstFrameWatch = null;
+        return;
+      }
+      watch.timer = setTimeout(
+        () => void tick(),
+        sources ? FIRST_FRAME_POLL_MS : FIRST_FRAME_STATS_POLL_MS,
+      );
+    };
+    void tick();
+  }
+
+  #stopFirstFrameWatch(): void {
+    if (this.#firstFrameWatch?.timer !== undefined) clearTimeout(this.#firstFrameWatch.timer);
+    this.#firstFrameWatch = null;
   }
 
   /** Once media flows (sending and connected), the camera climbs to full size after WARM_START_MS. */
@@ -736,6 +912,8 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#apply({ type: 'connection', state });
     switch (state) {
       case 'connected':
+        this.#step('connected');
+        this.#watchFirstFrame();
         this.#scheduleWarmEnd();
         // Back after a loss: the receiver waits for a keyframe; send one now.
         if (this.#everConnected && before === 'recovering') void this.#kickKeyframe();

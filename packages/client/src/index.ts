@@ -65,6 +65,7 @@ export {
 } from './events.js';
 export { ParleyError, ClientErrorCode, isParleyError, type ParleyErrorCode } from './errors.js';
 export type { ConnectionType } from './iceStats.js';
+export type { SetupMark, SetupStep } from './setupTimeline.js';
 export type { Check, NetworkTestResult, NetworkVerdict } from './networkTest.js';
 export type { RecoveryTiming } from './negotiation.js';
 export { TypedEmitter } from './TypedEmitter.js';
