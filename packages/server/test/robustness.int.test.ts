@@ -1,5 +1,5 @@
 import { ClientMessageSchemas, Limits, PROTOCOL_VERSION } from '@parley/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   closeAllClients,
   connectClient,
@@ -236,6 +236,14 @@ describe('handshake', () => {
   it('also accepts polling clients and serves them', async () => {
     const socket = await connectClient(server.url, { transports: ['polling'] });
     expect((await request(socket, 'room:check', { room: 'polling' })).ok).toBe(true);
+  });
+
+  it('serves a client that starts on polling and upgrades to WebSocket', async () => {
+    const socket = await connectClient(server.url, { transports: ['polling', 'websocket'] });
+    await vi.waitFor(() => expect(socket.io.engine.transport.name).toBe('websocket'), {
+      timeout: 5000,
+    });
+    expect((await request(socket, 'room:check', { room: 'upgraded' })).ok).toBe(true);
   });
 });
 
