@@ -5,14 +5,14 @@ import type { ChatMessage } from '@parley/protocol';
  * `capacity` messages (oldest overwritten first) and adding one is O(1).
  */
 export class ChatLog {
-  private readonly slots: (ChatMessage | undefined)[];
+  /** Grows up to `capacity` as messages come (most rooms never chat), then wraps. */
+  private readonly slots: ChatMessage[] = [];
   /** Index of the oldest message. */
   private head = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error('capacity must be >= 1');
-    this.slots = new Array<ChatMessage | undefined>(capacity).fill(undefined);
   }
 
   get size(): number {
@@ -20,6 +20,7 @@ export class ChatLog {
   }
 
   add(message: ChatMessage): void {
+    // Until the ring is full, head is 0 and tail is the next free slot (an append).
     const tail = (this.head + this.count) % this.capacity;
     this.slots[tail] = message;
     if (this.count < this.capacity) this.count++;
