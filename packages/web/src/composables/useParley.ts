@@ -142,12 +142,8 @@ export function createParleySession(client: ParleyClient) {
   ): Outcome {
     try {
       await ensureConnected();
-      // Coming back after a reload holds a seat already: no "room is full" for it.
-      if (!client.hasStoredSession(roomId)) {
-        const status = await client.checkRoom(roomId);
-        rooms.setCapacity(status.capacity);
-        if (status.full) return { code: 'ROOM_FULL', params: { max: status.capacity } };
-      }
+      // No room check first: the join itself says ROOM_FULL, and a round
+      // trip less is a faster entry (a meeting room's call starts with it).
       const result = await client.join(roomId, name, options);
       notices.dismissLost();
       resetRoomState();
@@ -157,8 +153,14 @@ export function createParleySession(client: ParleyClient) {
       return null;
     } catch (error) {
       const uiError = toUiError(error);
-      const max = rooms.capacity.value;
-      if (uiError.code === 'ROOM_FULL' && max !== null) uiError.params = { max };
+      if (uiError.code === 'ROOM_FULL') {
+        // The message names the room's size: ask for it now (the lobby may not have yet).
+        const max = (await checkRoom(roomId))?.capacity ?? rooms.capacity.value;
+        if (max !== null) {
+          rooms.setCapacity(max);
+          uiError.params = { max };
+        }
+      }
       return uiError;
     }
   }
