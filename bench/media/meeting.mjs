@@ -16,8 +16,12 @@ import { startMediaBaseline } from './baselineServer.mjs';
 
 const ROUNDS = Number(process.env.BENCH_MEETING_ROUNDS ?? 5);
 const PARTIES = 4;
-/** Time the meeting of three gets to settle before the fourth enters. */
-const SETTLE_MS = 1500;
+/**
+ * Time the meeting of three gets to settle before the fourth enters: past
+ * Parley's warm start and the baseline's bandwidth ramp, so that both are in
+ * their steady state (full-size video) when the fourth joins.
+ */
+const SETTLE_MS = Number(process.env.BENCH_MEETING_SETTLE_MS ?? 5000);
 const LIMIT_MS = 30_000;
 
 const app = await import('@parley/server');

@@ -161,7 +161,7 @@ describe('Call mesh sessions', () => {
     expect([...sessions.values()].map((s) => s.options.role)).toEqual(['answerer', 'answerer']);
     expect(sessions.get('a')?.caps?.camera).toEqual({
       maxBitrate: 1_000_000,
-      scaleResolutionDownBy: 1,
+      scaleResolutionDownBy: 4 / 3,
     });
     expect(call.remotePeer.id).toBe('a');
     call.endLocally('hung-up');

@@ -11,7 +11,7 @@ describe('bitrate caps', () => {
   it('camera caps shrink as the mesh grows (the documented table)', () => {
     expect(cameraCap(1)).toEqual({ maxBitrate: 1_500_000, scaleResolutionDownBy: 1 });
     expect(cameraCap(2)).toEqual({ maxBitrate: 1_500_000, scaleResolutionDownBy: 1 });
-    expect(cameraCap(3)).toEqual({ maxBitrate: 1_000_000, scaleResolutionDownBy: 1 });
+    expect(cameraCap(3)).toEqual({ maxBitrate: 1_000_000, scaleResolutionDownBy: 4 / 3 });
     expect(cameraCap(4)).toEqual({ maxBitrate: 600_000, scaleResolutionDownBy: 1.5 });
     expect(cameraCap(5)).toEqual({ maxBitrate: 450_000, scaleResolutionDownBy: 2 });
     expect(cameraCap(6)).toEqual({ maxBitrate: 450_000, scaleResolutionDownBy: 2 });

@@ -7,7 +7,7 @@
  *
  *   n  camera cap  scale  uplink for camera copies (n - 1 x cap)
  *   2  1500 kbps   1      1.5 Mbps  (720p30 looks good at 1.2-1.5 Mbps)
- *   3  1000 kbps   1      2.0 Mbps
+ *   3  1000 kbps   4/3    2.0 Mbps  (~540p: 1 Mbps is too little for 720p)
  *   4   600 kbps   1.5    1.8 Mbps  (~480p: 600 kbps is too little for 720p)
  *   5   450 kbps   2      1.8 Mbps  (~360p)
  *   6   450 kbps   2      2.25 Mbps
@@ -16,6 +16,10 @@
  * the mirror image. A screen share is sent in addition, at 1.5 Mbps up to 3
  * participants and 1.0 Mbps beyond (text needs resolution more than frame
  * rate; contentHint 'detail' tells the encoder so).
+ *
+ * Below 1.2 Mbps a smaller picture looks better than a starved 720p one, and
+ * it is also what keeps a mesh affordable in CPU: every copy is encoded
+ * separately (a 4-way mesh at 720p saturates a 2-core laptop).
  */
 
 export interface VideoCap {
@@ -28,7 +32,7 @@ export interface VideoCap {
 /** Camera caps by call size (self included); the first row whose maxParticipants >= n applies. */
 export const CAMERA_BITRATE_CAPS: readonly (VideoCap & { maxParticipants: number })[] = [
   { maxParticipants: 2, maxBitrate: 1_500_000, scaleResolutionDownBy: 1 },
-  { maxParticipants: 3, maxBitrate: 1_000_000, scaleResolutionDownBy: 1 },
+  { maxParticipants: 3, maxBitrate: 1_000_000, scaleResolutionDownBy: 4 / 3 },
   { maxParticipants: 4, maxBitrate: 600_000, scaleResolutionDownBy: 1.5 },
   { maxParticipants: Number.POSITIVE_INFINITY, maxBitrate: 450_000, scaleResolutionDownBy: 2 },
 ];

@@ -66,12 +66,18 @@ export function prefetchRoom(): void {
   }
 }
 
-/** Prefetch the room's chunks once the page is idle (after the first screen is drawn). */
-export function prefetchRoomWhenIdle(): void {
-  if (prefetched) return;
+/**
+ * Prefetch the room's chunks once the page is idle (after the first screen
+ * is drawn), and run `alsoWhenIdle` then (the lobby warms its formatters).
+ */
+export function prefetchRoomWhenIdle(alsoWhenIdle?: () => void): void {
+  const run = (): void => {
+    prefetchRoom();
+    alsoWhenIdle?.();
+  };
   if (typeof window.requestIdleCallback === 'function') {
-    window.requestIdleCallback(prefetchRoom, { timeout: 2000 });
+    window.requestIdleCallback(run, { timeout: 2000 });
   } else {
-    setTimeout(prefetchRoom, 500);
+    setTimeout(run, 500);
   }
 }
