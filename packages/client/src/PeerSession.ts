@@ -259,7 +259,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
           this.#restartWatch = undefined;
         }
         this.#scanRemovedTracks();
-        this.#applyCaps();
+        void this.#applyCaps();
         this.#armCamera();
       }
     };
@@ -305,14 +305,12 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#sending = true;
     this.#scheduleWarmEnd();
     if (!this.#tracksAdded) return; // #addLocalTracks will put them on
-    this.#step('sending');
     this.#watchFirstFrame();
     // An armed camera only needs its encoding switched on (no new frame
     // pipeline to build); every other track goes on at the same time, not
     // one after the other: each replaceTrack is a hop to the media thread.
-    this.#applyCaps();
+    const attaching: Promise<void>[] = [this.#applyCaps()];
     const stream = this.#options.localStream();
-    const attaching: Promise<void>[] = [];
     for (const track of stream?.getTracks() ?? []) {
       const sender = this.#senders.get(track.kind);
       if (sender) {
@@ -321,6 +319,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     }
     await Promise.all(attaching);
     if (this.#closed) return;
+    this.#step('sending'); // the browser has the encodings on and the tracks attached
     const screen = this.#options.screenStream?.() ?? null;
     if (screen) this.addScreen(screen);
   }
@@ -390,7 +389,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   /** Bitrate caps for the camera and screen video senders (applied now and after each negotiation). */
   setVideoCaps(caps: { camera: VideoCap; screen: VideoCap }): void {
     this.#caps = caps;
-    this.#applyCaps();
+    void this.#applyCaps();
   }
 
   /** A description relayed from the remote peer. */
@@ -705,9 +704,9 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
    * skipped while a sender has no negotiated encodings yet: the next
    * 'stable' signaling state applies them.
    */
-  #applyCaps(): void {
+  #applyCaps(): Promise<void> {
     const caps = this.#caps;
-    if (this.#closed) return;
+    if (this.#closed) return this.#capsChain;
     const targets: [RTCRtpSender, VideoCap, boolean][] = [];
     const camera = this.#senders.get('video');
     const cameraCap = caps?.camera ?? DEFAULT_CAMERA_CAP;
@@ -745,11 +744,14 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
           console.info('[parley] could not set a video sender up', err);
           if (active && sender === camera && this.#capsRetries < MAX_CAPS_RETRIES) {
             this.#capsRetries += 1;
-            setTimeout(() => this.#applyCaps(), CAPS_RETRY_MS);
+            setTimeout(() => void this.#applyCaps(), CAPS_RETRY_MS);
           }
         }
       }
     });
+    // A step that threw (a connection closing under it) must not stop the later ones.
+    this.#capsChain = this.#capsChain.catch(() => undefined);
+    return this.#capsChain;
   }
 
   /**
@@ -785,6 +787,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       if (paused !== false || this.#closed || this.#sending) return;
       await sender.replaceTrack(track);
     });
+    this.#capsChain = this.#capsChain.catch(() => undefined);
   }
 
   /** Take an armed camera track off its (paused) sender. */
@@ -869,7 +872,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     this.#warmTimer = setTimeout(() => {
       this.#warmTimer = undefined;
       this.#warmStart = false;
-      this.#applyCaps();
+      void this.#applyCaps();
     }, WARM_START_MS);
   }
 

@@ -22,7 +22,8 @@ import type { PeerId } from '@parley/protocol';
  * - `offer-received` / `answer-received`: the remote description arrived;
  * - `ice-connected`: a candidate pair works (iceConnectionState);
  * - `connected`: DTLS is done too (connectionState);
- * - `sending`: our tracks are on the connection (at once, or at accept with instant answer);
+ * - `sending`: our tracks are on the connection, as the browser acknowledges
+ *   (at once, or at accept with instant answer);
  * - `first-frame`: the first remote video frame was decoded.
  */
 export type SetupStep =
