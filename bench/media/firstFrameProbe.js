@@ -4,10 +4,7 @@
 // page makes is remembered, and once armed, a 2 ms poll reads the video
 // receivers' synchronization sources. Chromium fills them in when a decoded
 // frame is delivered; the read is synchronous (no getStats round trip to the
-// media threads, which would itself delay the media it measures), and made
-// only for tracks that have unmuted (received a packet): it is a blocking hop
-// to the media thread, which a 4-party mesh on two cores cannot spare 500
-// times a second per connection.
+// media threads, which would itself delay the media it measures).
 (() => {
   const Native = window.RTCPeerConnection;
   const pcs = [];
@@ -25,9 +22,7 @@
       for (const pc of pcs) {
         if (pc.connectionState === 'closed') continue;
         for (const r of pc.getReceivers()) {
-          // muted: no packet yet (a cheap read; the sources are a hop to the media thread)
-          if (r.track.kind !== 'video' || r.track.muted) continue;
-          if (r.getSynchronizationSources().length > 0) {
+          if (r.track.kind === 'video' && r.getSynchronizationSources().length > 0) {
             window.__benchFirstFrameAt = Date.now();
             return;
           }
@@ -45,12 +40,7 @@
       if (
         pc
           .getReceivers()
-          .some(
-            (r) =>
-              r.track.kind === 'video' &&
-              !r.track.muted &&
-              r.getSynchronizationSources().length > 0,
-          )
+          .some((r) => r.track.kind === 'video' && r.getSynchronizationSources().length > 0)
       )
         flows += 1;
     }

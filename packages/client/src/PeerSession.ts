@@ -826,10 +826,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       const receivers = this.#pc.getReceivers().filter((r) => r.track.kind === 'video');
       let decoded = 0;
       if (sources) {
-        // A muted remote track has had no packet yet: skip the read (a
-        // blocking hop to the media thread) until it unmutes.
-        for (const r of receivers)
-          if (!r.track.muted) decoded += r.getSynchronizationSources().length;
+        for (const r of receivers) decoded += r.getSynchronizationSources().length;
       } else {
         for (const r of receivers) {
           try {
