@@ -5,27 +5,48 @@
 // receivers' synchronization sources. Chromium fills them in when a decoded
 // frame is delivered; the read is synchronous (no getStats round trip to the
 // media threads, which would itself delay the media it measures).
+// It also keeps, per connection, when it was made and when it connected
+// (DTLS), and the page's long tasks, for the meetings' breakdown.
 (() => {
   const Native = window.RTCPeerConnection;
   const pcs = [];
+  const trace = new Map(); // pc -> { createdAt, connectedAt, firstFrameAt }
   class Probed extends Native {
     constructor(...args) {
       super(...args);
       pcs.push(this);
+      const t = { createdAt: Date.now(), connectedAt: null, firstFrameAt: null };
+      trace.set(this, t);
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected' && t.connectedAt === null)
+          t.connectedAt = Date.now();
+      });
     }
   }
   window.RTCPeerConnection = Probed;
+  window.__benchPcs = pcs;
+  const longTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries())
+        longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+    }).observe({ type: 'longtask', buffered: false });
+  } catch {
+    // No long-task timing in this browser: the breakdown goes without it.
+  }
+  const decodes = (pc) =>
+    pc
+      .getReceivers()
+      .some((r) => r.track.kind === 'video' && r.getSynchronizationSources().length > 0);
   window.__benchFirstFrameAt = null;
   window.__benchArmFirstFrame = () => {
     window.__benchFirstFrameAt = null;
     const tick = () => {
       for (const pc of pcs) {
         if (pc.connectionState === 'closed') continue;
-        for (const r of pc.getReceivers()) {
-          if (r.track.kind === 'video' && r.getSynchronizationSources().length > 0) {
-            window.__benchFirstFrameAt = Date.now();
-            return;
-          }
+        if (decodes(pc)) {
+          window.__benchFirstFrameAt = Date.now();
+          return;
         }
       }
       setTimeout(tick, 2);
@@ -37,12 +58,11 @@
     let flows = 0;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
-      if (
-        pc
-          .getReceivers()
-          .some((r) => r.track.kind === 'video' && r.getSynchronizationSources().length > 0)
-      )
+      if (decodes(pc)) {
         flows += 1;
+        const t = trace.get(pc);
+        if (t.firstFrameAt === null) t.firstFrameAt = Date.now();
+      }
     }
     return flows;
   };
@@ -57,4 +77,11 @@
     };
     tick();
   };
+  /** What happened on this page since `since` (epoch ms): the connections made and the long tasks. */
+  window.__benchTrace = (since) => ({
+    pcs: pcs
+      .filter((pc) => pc.connectionState !== 'closed' && trace.get(pc).createdAt >= since)
+      .map((pc) => trace.get(pc)),
+    longTasks: longTasks.filter((l) => l.at >= since),
+  });
 })();

@@ -18,10 +18,14 @@ const ROUNDS = Number(process.env.BENCH_MEETING_ROUNDS ?? 5);
 const PARTIES = 4;
 /**
  * Time the meeting of three gets to settle before the fourth enters: past
- * Parley's warm start and the baseline's bandwidth ramp, so that both are in
- * their steady state (full-size video) when the fourth joins.
+ * Parley's warm start and past the textbook page's bandwidth ramp, so that
+ * both are in their steady state when the fourth joins (the textbook mesh
+ * climbs from 270p to 720p over its first ~25 s here; measured 5 s in, it
+ * would be caught at half the CPU its meeting costs from then on).
  */
-const SETTLE_MS = Number(process.env.BENCH_MEETING_SETTLE_MS ?? 5000);
+const SETTLE_MS = Number(process.env.BENCH_MEETING_SETTLE_MS ?? 30_000);
+/** The newcomer looks at its lobby (camera preview on, connected) this long before the click. */
+const LOBBY_DWELL_MS = Number(process.env.BENCH_MEETING_LOBBY_MS ?? 1000);
 const LIMIT_MS = 30_000;
 
 const app = await import('@parley/server');
@@ -59,10 +63,49 @@ const waitFlows = (page, count) =>
 
 /** Everyone decodes everyone else: the newest member joined `joinAt`. */
 async function measureLastJoin(pages, join) {
+  // What the meeting sends when the newcomer joins: the video height of each
+  // member's copies (the steady state the newcomer's setup competes with).
+  const heights = await pages[0].evaluate(async () => {
+    const out = [];
+    for (const pc of window.__benchPcs) {
+      if (pc.connectionState !== 'connected') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video' && s.frameHeight)
+          out.push(s.frameHeight);
+      });
+    }
+    return out;
+  });
   for (const page of pages) await page.evaluate((n) => window.__benchArmFlows(n), PARTIES - 1);
   const joinAt = await join();
   const done = await Promise.all(pages.map(flowsAt));
-  return Math.max(...done) - joinAt;
+  const total = Math.max(...done) - joinAt;
+  const traces = await Promise.all(
+    pages.map((p) => p.evaluate((t) => window.__benchTrace(t), joinAt)),
+  );
+  const rel = (t) => (t === null ? NaN : t - joinAt);
+  const newcomer = traces[PARTIES - 1];
+  const members = traces.slice(0, -1).flatMap((t) => t.pcs);
+  const inWindow = (t) => t.longTasks.filter((l) => l.at <= joinAt + total);
+  return {
+    total,
+    sentHeightAtJoin: Math.max(0, ...heights),
+    steps: {
+      'newcomer: first connection made': Math.min(...newcomer.pcs.map((p) => rel(p.createdAt))),
+      'newcomer: last connection made': Math.max(...newcomer.pcs.map((p) => rel(p.createdAt))),
+      'members: last connection made': Math.max(...members.map((p) => rel(p.createdAt))),
+      'all connected (DTLS), last': Math.max(
+        ...[...newcomer.pcs, ...members].map((p) => rel(p.connectedAt)),
+      ),
+      'newcomer: all 3 decoding': Math.max(...newcomer.pcs.map((p) => rel(p.firstFrameAt))),
+      'members: all decoding the newcomer': Math.max(...members.map((p) => rel(p.firstFrameAt))),
+      'newcomer: long tasks (ms, sum)': inWindow(newcomer).reduce((a, l) => a + l.ms, 0),
+      'members: long tasks (ms, sum of 3)': traces
+        .slice(0, -1)
+        .flatMap(inWindow)
+        .reduce((a, l) => a + l.ms, 0),
+    },
+  };
 }
 
 async function parleyRound(url) {
@@ -72,6 +115,14 @@ async function parleyRound(url) {
     const enterLobby = async (page, i) => {
       await page.goto(`/r/${room}?name=P${i}`);
       await page.locator('[data-testid="join-button"]').waitFor();
+      // Ready as the textbook page is when it may join: camera on, connected.
+      await page.waitForFunction(
+        () =>
+          window.__parley?.connectionState === 'connected' &&
+          document.querySelector('[data-testid="preview-video"]')?.readyState >= 2,
+        null,
+        { timeout: LIMIT_MS, polling: 20 },
+      );
     };
     for (const [i, page] of pages.slice(0, -1).entries()) {
       await enterLobby(page, i);
@@ -84,6 +135,7 @@ async function parleyRound(url) {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const last = pages[PARTIES - 1];
     await enterLobby(last, PARTIES - 1);
+    await new Promise((r) => setTimeout(r, LOBBY_DWELL_MS));
     return await measureLastJoin(pages, () =>
       last.evaluate(() => {
         const t = Date.now();
@@ -108,6 +160,7 @@ async function baselineRound(url) {
     await Promise.all(pages.slice(0, -1).map((p) => waitFlows(p, PARTIES - 2)));
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const last = pages[PARTIES - 1];
+    await new Promise((r) => setTimeout(r, LOBBY_DWELL_MS));
     return await measureLastJoin(pages, () =>
       last.evaluate((r) => {
         const t = Date.now();
@@ -144,30 +197,44 @@ try {
   await baseline.close();
 }
 
+const totals = (k) => samples[k].map((s) => s.total);
 const rows = [
   ['last join -> all 12 flows decoding (ms, median)', median],
   ['last join -> all 12 flows decoding (ms, p95)', p95],
 ].map(([metric, f]) => {
-  const p = f(samples.parley);
-  const b = f(samples.baseline);
+  const p = f(totals('parley'));
+  const b = f(totals('baseline'));
   return { metric, parley: p, baseline: b, ratio: p / b };
 });
+const stepNames = Object.keys(samples.parley[0]?.steps ?? {});
+const steps = stepNames.map((step) => ({
+  step,
+  parley: median(samples.parley.map((s) => s.steps[step])),
+  baseline: median(samples.baseline.map((s) => s.steps[step])),
+}));
 console.info(
   `\nMeeting benchmark: ${ROUNDS} alternating rounds of a ${PARTIES}-party mesh in headless Chromium (fake camera/mic, 1280x720 capture, each page its own browser context), loopback-only namespace; three are in the meeting, the fourth joins`,
 );
-console.info(
-  `${'metric'.padEnd(64)}${'parley'.padStart(10)}${'baseline'.padStart(12)}${'ratio'.padStart(8)}`,
-);
+const row = (name, p, b, r) =>
+  `${name.padEnd(64)}${p.padStart(10)}${b.padStart(12)}${(r ?? '').padStart(8)}`;
+console.info(row('metric', 'parley', 'baseline', 'ratio'));
 for (const r of rows) {
-  console.info(
-    `${r.metric.padEnd(64)}${r.parley.toFixed(0).padStart(10)}${r.baseline.toFixed(0).padStart(12)}${r.ratio.toFixed(2).padStart(8)}`,
-  );
+  console.info(row(r.metric, r.parley.toFixed(0), r.baseline.toFixed(0), r.ratio.toFixed(2)));
 }
+console.info(
+  row(
+    'video height each member sends at the join (px, median)',
+    String(median(samples.parley.map((s) => s.sentHeightAtJoin))),
+    String(median(samples.baseline.map((s) => s.sentHeightAtJoin))),
+  ),
+);
+console.info('breakdown, ms after the last join (median over rounds):');
+for (const s of steps) console.info(row(`  ${s.step}`, s.parley.toFixed(0), s.baseline.toFixed(0)));
 console.info(
   'baseline = textbook mesh page over a bare Socket.IO relay, the newcomer offers to each member (bench/media/meshPage.js)',
 );
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('../results/meeting.json', import.meta.url),
-  JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, samples, rows }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, samples, rows, steps }, null, 2),
 );

@@ -25,8 +25,9 @@ function peer(id) {
     if (!video) {
       video = document.createElement('video');
       video.id = `v-${id}`;
+      // Not muted: a meeting plays everyone's voice (Parley's tiles do too,
+      // and Chromium decodes received audio only for a page that plays it).
       video.autoplay = true;
-      video.muted = true;
       video.playsInline = true;
       document.getElementById('remotes').append(video);
     }
