@@ -15,12 +15,33 @@
     constructor(...args) {
       super(...args);
       pcs.push(this);
-      const t = { createdAt: Date.now(), connectedAt: null, firstFrameAt: null };
+      const t = {
+        createdAt: Date.now(),
+        localAt: null,
+        remoteAt: null,
+        iceAt: null,
+        connectedAt: null,
+        firstFrameAt: null,
+      };
       trace.set(this, t);
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected' && t.iceAt === null) t.iceAt = Date.now();
+      });
       this.addEventListener('connectionstatechange', () => {
         if (this.connectionState === 'connected' && t.connectedAt === null)
           t.connectedAt = Date.now();
       });
+    }
+    // When the first local / remote description was applied (offer or answer).
+    async setLocalDescription(...args) {
+      await super.setLocalDescription(...args);
+      const t = trace.get(this);
+      if (t.localAt === null) t.localAt = Date.now();
+    }
+    async setRemoteDescription(...args) {
+      await super.setRemoteDescription(...args);
+      const t = trace.get(this);
+      if (t.remoteAt === null) t.remoteAt = Date.now();
     }
   }
   window.RTCPeerConnection = Probed;

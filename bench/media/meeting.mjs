@@ -94,6 +94,15 @@ async function measureLastJoin(pages, join) {
       'newcomer: first connection made': Math.min(...newcomer.pcs.map((p) => rel(p.createdAt))),
       'newcomer: last connection made': Math.max(...newcomer.pcs.map((p) => rel(p.createdAt))),
       'members: last connection made': Math.max(...members.map((p) => rel(p.createdAt))),
+      'newcomer: last local description set': Math.max(...newcomer.pcs.map((p) => rel(p.localAt))),
+      'members: last local description set': Math.max(...members.map((p) => rel(p.localAt))),
+      'newcomer: last remote description set': Math.max(
+        ...newcomer.pcs.map((p) => rel(p.remoteAt)),
+      ),
+      'members: last remote description set': Math.max(...members.map((p) => rel(p.remoteAt))),
+      'all ICE connected, last': Math.max(
+        ...[...newcomer.pcs, ...members].map((p) => rel(p.iceAt)),
+      ),
       'all connected (DTLS), last': Math.max(
         ...[...newcomer.pcs, ...members].map((p) => rel(p.connectedAt)),
       ),
@@ -108,7 +117,7 @@ async function measureLastJoin(pages, join) {
   };
 }
 
-async function parleyRound(url) {
+async function parleyRound(url, settleMs = SETTLE_MS) {
   const room = `meet-${randomBytes(6).toString('hex')}`;
   const { pages, close } = await openPages(url);
   try {
@@ -132,7 +141,7 @@ async function parleyRound(url) {
       await page.locator('[data-testid="leave-button"]').waitFor();
     }
     await Promise.all(pages.slice(0, -1).map((p) => waitFlows(p, PARTIES - 2)));
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await new Promise((r) => setTimeout(r, settleMs));
     const last = pages[PARTIES - 1];
     await enterLobby(last, PARTIES - 1);
     await new Promise((r) => setTimeout(r, LOBBY_DWELL_MS));
@@ -148,7 +157,7 @@ async function parleyRound(url) {
   }
 }
 
-async function baselineRound(url) {
+async function baselineRound(url, settleMs = SETTLE_MS) {
   const room = `meet-${randomBytes(6).toString('hex')}`;
   const { pages, close } = await openPages(url);
   try {
@@ -158,7 +167,7 @@ async function baselineRound(url) {
     }
     for (const page of pages.slice(0, -1)) await page.evaluate((r) => window.join(r), room);
     await Promise.all(pages.slice(0, -1).map((p) => waitFlows(p, PARTIES - 2)));
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await new Promise((r) => setTimeout(r, settleMs));
     const last = pages[PARTIES - 1];
     await new Promise((r) => setTimeout(r, LOBBY_DWELL_MS));
     return await measureLastJoin(pages, () =>
@@ -185,8 +194,9 @@ const samples = { parley: [], baseline: [] };
 const parley = await startParley();
 const baseline = await startMediaBaseline();
 try {
-  await parleyRound(parley.url); // warm-up: page caches, JIT
-  await baselineRound(baseline.url);
+  // Warm-up (page caches, JIT): only the setup matters, not the steady state.
+  await parleyRound(parley.url, 2000);
+  await baselineRound(baseline.url, 2000);
   for (let round = 0; round < ROUNDS; round++) {
     samples.parley.push(await parleyRound(parley.url));
     samples.baseline.push(await baselineRound(baseline.url));
