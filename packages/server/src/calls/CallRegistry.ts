@@ -40,33 +40,35 @@ export interface CallRegistrySnapshot {
 
 export class CallRegistry {
   private call: Call | undefined;
-  private readonly waiting = new Set<PeerId>();
-
-  private readonly options: { maxMembers: number; joinOnEntry: boolean };
+  /** Made when someone first waits (an empty Set is ~150 bytes, one per room). */
+  private waiting: Set<PeerId> | null = null;
+  readonly maxMembers: number;
+  private joinOnEntry: boolean;
 
   constructor(options: CallRegistryOptions) {
-    this.options = { ...options };
+    this.maxMembers = options.maxMembers;
+    this.joinOnEntry = options.joinOnEntry;
   }
 
   snapshot(): CallRegistrySnapshot {
     return {
       call: this.call?.snapshot() ?? null,
-      waiting: [...this.waiting],
-      maxMembers: this.options.maxMembers,
-      joinOnEntry: this.options.joinOnEntry,
+      waiting: this.waitingMembers(),
+      maxMembers: this.maxMembers,
+      joinOnEntry: this.joinOnEntry,
     };
   }
 
   static fromSnapshot(s: CallRegistrySnapshot): CallRegistry {
     const registry = new CallRegistry({ maxMembers: s.maxMembers, joinOnEntry: s.joinOnEntry });
     if (s.call) registry.call = Call.fromSnapshot(s.call);
-    for (const p of s.waiting) registry.waiting.add(p);
+    for (const p of s.waiting) registry.wait(p);
     return registry;
   }
 
   /** The room's settings were restored from a resume token (see Room.adoptClaim). */
   setJoinOnEntry(joinOnEntry: boolean): void {
-    this.options.joinOnEntry = joinOnEntry;
+    this.joinOnEntry = joinOnEntry;
   }
 
   /**
@@ -77,16 +79,12 @@ export class CallRegistry {
   restore(call: Call): boolean {
     if (this.call) return false;
     this.call = call;
-    this.waiting.clear();
+    this.waiting = null;
     return true;
   }
 
   get size(): number {
     return this.call ? 1 : 0;
-  }
-
-  get maxMembers(): number {
-    return this.options.maxMembers;
   }
 
   /** The room's call, if any. */
@@ -105,7 +103,11 @@ export class CallRegistry {
 
   /** Members waiting for the meeting's call to start (joinCallOnEntry rooms). */
   waitingMembers(): PeerId[] {
-    return [...this.waiting];
+    return [...(this.waiting ?? [])];
+  }
+
+  private wait(p: PeerId): void {
+    (this.waiting ??= new Set()).add(p);
   }
 
   /**
@@ -124,7 +126,7 @@ export class CallRegistry {
         return { outcome: this.settle(call, call.accept(from), []), kind: 'glare' };
       }
       if (call.isParticipant(from)) {
-        return { outcome: call.ring(from, to, this.options.maxMembers), kind: 'rung' };
+        return { outcome: call.ring(from, to, this.maxMembers), kind: 'rung' };
       }
       if (call.isMember(to)) {
         throw new AppError(ErrorCode.BUSY, 'the other participant is in another call', true);
@@ -138,7 +140,7 @@ export class CallRegistry {
     }
     const created = new Call(newId(), room, from, [to], now);
     this.call = created;
-    this.waiting.clear();
+    this.waiting = null;
     return {
       outcome: {
         call: created.info(),
@@ -153,7 +155,7 @@ export class CallRegistry {
   join(id: CallId, p: PeerId): CallOutcome {
     const call = this.get(id);
     if (!call) throw new AppError(ErrorCode.CALL_NOT_FOUND, 'no such call');
-    return call.join(p, this.options.maxMembers);
+    return call.join(p, this.maxMembers);
   }
 
   /**
@@ -163,19 +165,19 @@ export class CallRegistry {
    * waits. Null when nothing changed.
    */
   enter(room: RoomId, p: PeerId, newId: () => CallId, now: number): CallOutcome | null {
-    if (!this.options.joinOnEntry) return null;
+    if (!this.joinOnEntry) return null;
     const call = this.call;
     if (call) {
-      if (call.size >= this.options.maxMembers) return null;
-      return call.join(p, this.options.maxMembers);
+      if (call.size >= this.maxMembers) return null;
+      return call.join(p, this.maxMembers);
     }
-    if (this.waiting.size === 0) {
-      this.waiting.add(p);
+    if (!this.waiting?.size) {
+      this.wait(p);
       return null;
     }
     // At most one member ever waits (see settle), so two always fit.
     const members = [...this.waiting, p];
-    this.waiting.clear();
+    this.waiting = null;
     const started = Call.started(newId(), room, members, now);
     this.call = started;
     return {
@@ -211,7 +213,7 @@ export class CallRegistry {
 
   /** `p` left the room or disconnected: its part of the call ends. */
   depart(p: PeerId, reason: 'left' | 'disconnected'): CallOutcome | null {
-    this.waiting.delete(p);
+    this.waiting?.delete(p);
     const call = this.call;
     if (!call) return null;
     const before = call.info().participants;
@@ -233,7 +235,7 @@ export class CallRegistry {
   private settle(call: Call, outcome: CallOutcome, stayers: readonly PeerId[]): CallOutcome {
     if (!outcome.over) return outcome;
     this.call = undefined;
-    if (this.options.joinOnEntry) for (const m of stayers) this.waiting.add(m);
+    if (this.joinOnEntry) for (const m of stayers) this.wait(m);
     return outcome;
   }
 }

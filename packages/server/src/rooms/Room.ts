@@ -73,8 +73,10 @@ export class Room {
   #passwordHash: string | null;
   #locked: boolean;
   #waitingRoom: boolean;
-  readonly #waiting = new Map<PeerId, WaitingEntry>();
-  readonly #removed: Set<PeerId>;
+  // Both made on first use: most rooms never have a guest waiting or a
+  // member sent out, and an empty Map or Set is ~180 bytes (one per room).
+  #waiting: Map<PeerId, WaitingEntry> | null = null;
+  #removed: Set<PeerId> | null = null;
   private readonly members = new Map<PeerId, Participant>();
 
   constructor(
@@ -90,7 +92,7 @@ export class Room {
     this.#passwordHash = settings.passwordHash ?? null;
     this.#locked = settings.locked ?? false;
     this.#waitingRoom = settings.waitingRoom ?? false;
-    this.#removed = new Set(settings.removed ?? []);
+    if (settings.removed?.length) this.#removed = new Set(settings.removed);
     this.calls =
       calls ??
       new CallRegistry({
@@ -111,10 +113,10 @@ export class Room {
         passwordHash: this.#passwordHash,
         locked: this.#locked,
         waitingRoom: this.#waitingRoom,
-        removed: [...this.#removed],
+        removed: [...(this.#removed ?? [])],
       },
       members: [...this.members.values()].map((p) => ({ ...p, media: { ...p.media } })),
-      waiting: [...this.#waiting.values()],
+      waiting: [...(this.#waiting?.values() ?? [])],
       calls: this.calls.snapshot(),
       chat: this.chat.list(),
     };
@@ -124,7 +126,7 @@ export class Room {
   static fromSnapshot(s: RoomSnapshot): Room {
     const room = new Room(s.id, s.settings, CallRegistry.fromSnapshot(s.calls));
     for (const p of s.members) room.members.set(p.id, { ...p, media: { ...p.media } });
-    for (const w of s.waiting) room.#waiting.set(w.id, { ...w });
+    for (const w of s.waiting) room.waitingMap().set(w.id, { ...w });
     for (const m of s.chat) room.chat.add(m);
     return room;
   }
@@ -163,20 +165,26 @@ export class Room {
 
   /** Put a newcomer in the waiting room (it holds no seat and sees nothing). */
   addWaiting(entry: WaitingEntry): void {
-    if (this.#waiting.size >= 100) {
+    const waiting = this.waitingMap();
+    if (waiting.size >= 100) {
       throw new AppError(ErrorCode.ROOM_FULL, 'too many people are waiting', true);
     }
-    this.#waiting.set(entry.id, entry);
+    waiting.set(entry.id, entry);
+  }
+
+  private waitingMap(): Map<PeerId, WaitingEntry> {
+    return (this.#waiting ??= new Map());
   }
 
   takeWaiting(id: PeerId): WaitingEntry | undefined {
-    const entry = this.#waiting.get(id);
-    this.#waiting.delete(id);
+    const entry = this.#waiting?.get(id);
+    this.#waiting?.delete(id);
     return entry;
   }
 
   /** The waiting entry of a socket that went away, removed. */
   dropWaitingSocket(socketId: string): WaitingEntry | undefined {
+    if (!this.#waiting) return undefined;
     for (const entry of this.#waiting.values()) {
       if (entry.socketId === socketId) {
         this.#waiting.delete(entry.id);
@@ -187,7 +195,11 @@ export class Room {
   }
 
   waitingList(): WaitingGuest[] {
-    return [...this.#waiting.values()].map((e) => ({ id: e.id, name: e.name, since: e.since }));
+    return [...(this.#waiting?.values() ?? [])].map((e) => ({
+      id: e.id,
+      name: e.name,
+      since: e.since,
+    }));
   }
 
   /** Sockets of the hosts that are connected (they see the waiting room). */
@@ -204,11 +216,11 @@ export class Room {
 
   /** A host sent `id` out: it leaves, and its resume token is no good any more. */
   markRemoved(id: PeerId): void {
-    this.#removed.add(id);
+    (this.#removed ??= new Set()).add(id);
   }
 
   isRemoved(id: PeerId): boolean {
-    return this.#removed.has(id);
+    return this.#removed?.has(id) ?? false;
   }
 
   setPasswordHash(hash: string | null): void {
@@ -240,7 +252,7 @@ export class Room {
       passwordHash: this.#passwordHash,
       locked: this.#locked,
       waitingRoom: this.#waitingRoom,
-      removed: [...this.#removed].slice(-64),
+      removed: [...(this.#removed ?? [])].slice(-64),
     };
   }
 
@@ -260,7 +272,7 @@ export class Room {
     this.#passwordHash = claim.passwordHash;
     this.#locked = claim.locked;
     this.#waitingRoom = claim.waitingRoom;
-    for (const id of claim.removed) this.#removed.add(id);
+    for (const id of claim.removed) this.markRemoved(id);
     if (!protectedNow && !claim.locked) return [];
     // Who joined while the members were away never gave the room's password
     // (or came into a room that was locked): they are sent out.
@@ -278,7 +290,7 @@ export class Room {
 
   /** No members and nobody waiting: the room can go. */
   isEmpty(): boolean {
-    return this.members.size === 0 && this.#waiting.size === 0;
+    return this.members.size === 0 && (this.#waiting?.size ?? 0) === 0;
   }
 
   isFull(): boolean {
