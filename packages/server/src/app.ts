@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Limits } from '@parley/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -23,6 +23,7 @@ import { startCluster } from './cluster/cluster.js';
 import { LOCAL_MEMBER_INDEX } from './cluster/NodeRegistry.js';
 import { originAllowRequest } from './signaling/originPolicy.js';
 import { publishCallEffect } from './signaling/publishCallEffect.js';
+import { leanConnections } from './signaling/leanConnections.js';
 import { registerHandlers } from './signaling/registerHandlers.js';
 import type { Lifecycle, ParleyServer, SignalingContext } from './signaling/types.js';
 import { randomBytes } from 'node:crypto';
@@ -64,28 +65,6 @@ export interface ParleyApp {
   /** Stop timers, disconnect every socket, close the HTTP server. */
   close(): Promise<void>;
 }
-
-/**
- * engine.io keeps the opening request twice: as `request` on its socket
- * (dropped here, as Socket.IO's memory-usage guide does), and, for a
- * WebSocket, through the stand-in response it made for the upgrade, whose
- * listener on the TCP socket's 'close' (`() => this.emit("close")`, for
- * HTTP middlewares; Parley has none on engine.io) holds it for the whole
- * connection. That listener is removed when it is exactly that one; with
- * another engine.io it is left alone and only the first reference goes.
- */
-function releaseUpgradeRequest(raw: { request: IncomingMessage | null }): void {
-  const tcp = raw.request?.socket;
-  raw.request = null;
-  if (!tcp) return;
-  for (const l of tcp.rawListeners('close')) {
-    const fn = (l as { listener?: unknown }).listener ?? l;
-    if (typeof fn === 'function' && fn.toString() === UPGRADE_RESPONSE_CLOSE) {
-      tcp.removeListener('close', fn as () => void);
-    }
-  }
-}
-const UPGRADE_RESPONSE_CLOSE = '() => this.emit("close")';
 
 /** After server:draining, a client waits about this long before its first reconnect attempt. */
 const DRAIN_RETRY_MS = 500;
@@ -143,13 +122,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // No CORS: browsers on other origins are refused by allowRequest anyway.
   });
   if (cluster) io.adapter(cluster.adapter);
-  // Memory (kilobytes per idle member): let the HTTP request that opened a
-  // connection go once it is open. Nothing reads it after the handshake:
-  // the origin check (allowRequest) has run, the password limiter uses
-  // handshake.address (engine.io took it from the TCP socket), Socket.IO
-  // builds socket.handshake without it (headers {}), and a polling
-  // transport gets each of its requests anyway.
-  io.engine.on('connection', releaseUpgradeRequest);
+  // Memory (kilobytes per idle member): what nothing reads once a connection is open goes.
+  leanConnections(io);
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = SECURITY_HEADERS['x-content-type-options'] ?? 'nosniff';
   });

@@ -1,6 +1,6 @@
 import type { InboundConnection } from './handle.js';
 import { TokenBucket } from './TokenBucket.js';
-import type { ParleySocket, RequestContext, SignalingContext } from './types.js';
+import type { RequestContext } from './types.js';
 
 /** A unit of a socket's work: settles (or returns) when it is done. */
 export type Task = () => Promise<void> | void;
@@ -18,23 +18,20 @@ export type Task = () => Promise<void> | void;
  * exists only while tasks wait, and a task that finishes synchronously (a
  * relayed signal on a single node) costs no promise at all.
  */
-export class Connection implements InboundConnection {
-  readonly ctx: RequestContext;
-  private readonly bucket: TokenBucket;
+export class Connection extends TokenBucket implements InboundConnection {
   /** A task is running (or its promise has not settled yet). */
   private busy = false;
   /** Tasks waiting behind the running one, oldest first; null when none. */
   private waiting: Task[] | null = null;
 
-  constructor(base: SignalingContext, socket: ParleySocket) {
-    // Every line a handler logs for this socket carries its id, so one
-    // connection's story can be read out of a busy node's log.
-    this.ctx = { ...base, socket, log: base.log.child({ socketId: socket.id }) };
-    this.bucket = new TokenBucket(base.config.rateLimit.burst, base.config.rateLimit.perSecond);
+  /** `ctx`: this socket's (see socketContext.ts: its log lines name the socket). */
+  constructor(readonly ctx: RequestContext) {
+    // The socket's rate limiter is this object itself: one object less per socket.
+    super(ctx.config.rateLimit.burst, ctx.config.rateLimit.perSecond);
   }
 
   allow(): boolean {
-    return this.bucket.take();
+    return this.take();
   }
 
   /** Run `task` after every earlier task of this socket, never before the current call returns. */

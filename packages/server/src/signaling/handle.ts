@@ -9,6 +9,7 @@ import {
 import { AppError } from '../errors.js';
 import { eventLabel, type EventLabel } from '../metrics/labels.js';
 import { issuesTurnCredential } from '../metrics/turnCredentials.js';
+import { logsAt } from './socketContext.js';
 import type { Handler, HandlerMap, Inbound, RequestContext } from './types.js';
 
 /** What the wrapper needs from the connection it serves. */
@@ -140,7 +141,7 @@ class InboundRequest {
     if (!res.ok) ctx.metrics.error(this.label, res.error.code);
     // Never the payload: it may hold SDP, candidates, tokens or a password.
     // (Checked first: this runs for every message, and trace is usually off.)
-    if (ctx.log.level === 'trace') {
+    if (logsAt(ctx, 'trace')) {
       ctx.log.trace(
         {
           event: this.label,

@@ -16,7 +16,9 @@ import { relayHandlers } from './handlers/relay.js';
 import { dropConnection, leaveRoom, roomHandlers } from './handlers/room.js';
 import { leaveWaitingRoom, waitingHandlers } from './handlers/waiting.js';
 import { sessionHandlers } from './handlers/session.js';
-import type { HandlerMap, ParleyServer, SignalingContext } from './types.js';
+import { shareEmptyHandshake } from './leanConnections.js';
+import { logsAt, socketContexts } from './socketContext.js';
+import type { HandlerMap, ParleyServer, ParleySocket, SignalingContext } from './types.js';
 
 /** Every client event has exactly one handler (checked by the type). */
 export const handlers: HandlerMap = {
@@ -79,6 +81,48 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
     );
   });
 
+  // One listener of each kind for every socket, finding the socket's
+  // Connection by `this` (Socket.IO calls them on the socket): a closure
+  // per socket and event is ~100 bytes a member that idles for hours.
+  const connections = new WeakMap<ParleySocket, Connection>();
+  const contextOf = socketContexts(ctx);
+
+  function onInbound(this: ParleySocket, event: unknown, ...args: unknown[]): void {
+    const conn = connections.get(this);
+    if (!conn) return;
+    try {
+      handleInbound(conn, handlers, event, args);
+    } catch (err) {
+      // Last line of defence: nothing a client sends may escape into the process.
+      conn.ctx.log.error({ err }, 'inbound dispatch failed');
+    }
+  }
+
+  function onError(this: ParleySocket, err: unknown): void {
+    connections
+      .get(this)
+      ?.ctx.log.debug({ err: err instanceof Error ? err.message : 'error event' }, 'socket error');
+  }
+
+  // A drop (transport closed, heartbeat lost, server shutting down) is not
+  // a leave: the member keeps seat and call for the grace period. A client
+  // that closes its socket on purpose has left.
+  function onDisconnect(this: ParleySocket, reason: string): void {
+    const conn = connections.get(this);
+    if (!conn) return;
+    if (logsAt(ctx, 'debug')) conn.ctx.log.debug({ reason }, 'socket disconnected');
+    const deliberate = reason === 'client namespace disconnect';
+    conn.enqueue(async () => {
+      try {
+        await leaveWaitingRoom(conn.ctx);
+        if (deliberate) await leaveRoom(conn.ctx, 'disconnected');
+        else await dropConnection(conn.ctx);
+      } catch (err) {
+        conn.ctx.log.error({ err }, 'clean-up after disconnect failed');
+      }
+    });
+  }
+
   io.on('connection', (socket) => {
     socket.data = {
       peerId: null,
@@ -86,42 +130,18 @@ export function registerHandlers(io: ParleyServer, ctx: SignalingContext): void 
       joinClaims: claimsOf.get(socket) ?? null,
       waitingIn: null,
     };
-    const conn = new Connection(ctx, socket);
-    conn.ctx.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
-
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      try {
-        handleInbound(conn, handlers, event, args);
-      } catch (err) {
-        // Last line of defence: nothing a client sends may escape into the process.
-        conn.ctx.log.error({ err }, 'inbound dispatch failed');
-      }
-    });
-
-    // Without a listener, an 'error' emitted on the socket (e.g. a client
-    // sending an event named "error") would throw and crash the process.
-    socket.on('error', (err) => {
-      conn.ctx.log.debug(
-        { err: err instanceof Error ? err.message : 'error event' },
-        'socket error',
-      );
-    });
-
-    // A drop (transport closed, heartbeat lost, server shutting down) is not
-    // a leave: the member keeps seat and call for the grace period. A client
-    // that closes its socket on purpose has left.
-    socket.on('disconnect', (reason) => {
-      conn.ctx.log.debug({ reason }, 'socket disconnected');
-      const deliberate = reason === 'client namespace disconnect';
-      conn.enqueue(async () => {
-        try {
-          await leaveWaitingRoom(conn.ctx);
-          if (deliberate) await leaveRoom(conn.ctx, 'disconnected');
-          else await dropConnection(conn.ctx);
-        } catch (err) {
-          conn.ctx.log.error({ err }, 'clean-up after disconnect failed');
-        }
-      });
-    });
+    const conn = new Connection(contextOf(socket));
+    connections.set(socket, conn);
+    if (logsAt(ctx, 'debug')) {
+      conn.ctx.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
+    }
+    shareEmptyHandshake(socket);
+    socket.onAny(onInbound);
+    // An 'error' emitted on the socket (e.g. a client sending an event named
+    // "error") cannot throw: Socket.IO (>= 4.8, see package.json) listens
+    // for it itself. Parley's listener only logs, so it is added only when
+    // its lines are written (one array less per socket otherwise).
+    if (logsAt(ctx, 'debug')) socket.on('error', onError);
+    socket.on('disconnect', onDisconnect);
   });
 }

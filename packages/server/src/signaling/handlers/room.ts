@@ -17,6 +17,7 @@ import type { LeaveOutcome } from '../../rooms/RoomRegistry.js';
 import type { Orphan } from '../../cluster/NodeRegistry.js';
 import { buildIceConfig } from '../../turn/credentials.js';
 import { publishCallEffect } from '../publishCallEffect.js';
+import { withSocket } from '../socketContext.js';
 import { membershipOf, requireJoined, roomChannel } from '../session.js';
 import type { HandlerMap, ParleySocket, RequestContext, SignalingContext } from '../types.js';
 
@@ -167,11 +168,10 @@ export async function completeEntry(
   socket.data.peerId = joined.self.id;
   socket.data.roomId = room;
   const channel = roomChannel(room);
-  const rctx = { ...ctx, socket, log: ctx.log };
   if (!socket.connected) {
     // The socket went while we joined (its disconnect clean-up saw no
     // membership yet): no participant may outlive its connection.
-    await leaveRoom(rctx, 'disconnected');
+    await leaveRoom(withSocket(ctx, socket), 'disconnected');
     throw new AppError(ErrorCode.NOT_IN_ROOM, 'disconnected during the join');
   }
   await socket.join(channel);
