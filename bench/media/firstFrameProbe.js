@@ -74,16 +74,19 @@
     };
     tick();
   };
-  /** Remote peers whose video this page decodes now (one per connection). */
+  /**
+   * Remote peers whose video this page decodes (one per open connection). A
+   * connection counts from its first decoded frame on and is not read again:
+   * each read is a blocking hop to the media thread, and polling the flows
+   * that already run would load the pages it measures.
+   */
   const decodingFlows = () => {
     let flows = 0;
     for (const pc of pcs) {
       if (pc.connectionState === 'closed') continue;
-      if (decodes(pc)) {
-        flows += 1;
-        const t = trace.get(pc);
-        if (t.firstFrameAt === null) t.firstFrameAt = Date.now();
-      }
+      const t = trace.get(pc);
+      if (t.firstFrameAt === null && decodes(pc)) t.firstFrameAt = Date.now();
+      if (t.firstFrameAt !== null) flows += 1;
     }
     return flows;
   };
