@@ -182,8 +182,10 @@ async function baselineRound(url, settleMs = SETTLE_MS) {
   }
 }
 
+/** Over the rounds that have the figure (a breakdown step can be missing: NaN). */
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
