@@ -542,7 +542,13 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       if (!this.#tracksAdded) this.#addLocalTracks(); // reuses the offered transceivers
       await pc.setLocalDescription();
       this.#step('answer-created');
-      await this.#sendLocalDescription();
+      // Not awaited: the remote candidates queued behind this offer need not
+      // wait for the server to acknowledge our answer's relay (a round trip,
+      // 100 ms and more on a busy machine while a mesh sets up). The answer
+      // is already on the wire, ahead of anything sent after it.
+      this.#sendLocalDescription().catch((err: unknown) =>
+        this.#report(err, 'Could not send the answer'),
+      );
     }
   }
 
