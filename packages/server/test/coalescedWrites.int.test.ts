@@ -46,7 +46,8 @@ describe('coalesced writes', () => {
   let roomN = 0;
 
   beforeAll(async () => {
-    server = await startServer();
+    // No heartbeat in the middle of a count.
+    server = await startServer({ PING_INTERVAL_MS: '120000' });
   });
   afterEach(() => closeAllClients());
   afterAll(() => server.close());
