@@ -126,7 +126,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Memory (kilobytes per idle member): what nothing reads once a connection is open goes.
   leanConnections(io);
   // CPU: the frames one turn of the event loop sends a connection leave in one TCP write.
-  coalesceWrites(io);
+  if (!coalesceWrites()) {
+    fastify.log.warn('engine.io is not as expected here: frames are written one at a time');
+  }
   io.engine.on('headers', (headers: Record<string, string>) => {
     headers['x-content-type-options'] = SECURITY_HEADERS['x-content-type-options'] ?? 'nosniff';
   });

@@ -7,6 +7,7 @@ import {
   request,
   waitFor,
 } from './support/client.js';
+import { coalesceWrites } from '../src/signaling/coalescedWrites.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /**
@@ -58,6 +59,10 @@ describe('coalesced writes', () => {
     if (!conn || conn.transport.name !== 'websocket') throw new Error('no websocket connection');
     return conn.transport.socket._socket;
   };
+
+  it('is in place on the installed engine.io (the WebSocket transport socket.io loads)', () => {
+    expect(coalesceWrites()).toBe(true); // idempotent: the app already patched it
+  });
 
   it('an accept: the session token, room:call and the ack reach the accepter in one write', async () => {
     const room = `coalesce-${++roomN}`;

@@ -1,15 +1,16 @@
-import type { ParleyServer } from './types.js';
+import { createRequire } from 'node:module';
 
 /**
  * One TCP write per connection per turn of the event loop, however many
  * frames that turn sends it.
  *
  * A call setup sends one member several frames at once: accepting a call
- * gets the accepter its ack, `call:updated`, a fresh `session:token` and
- * `room:call`. Socket.IO hands each to engine.io, which sends the first at
- * once and the others when the first is written, and `ws` writes every frame
- * with a `writev` of its own: three or four system calls and as many TCP
- * segments (on loopback, the receiver's wake-ups too) for what could be one.
+ * gets the accepter a fresh `session:token`, `room:call` and its ack, and
+ * the caller `call:updated`, its token and `room:call`. Socket.IO hands each
+ * to engine.io, which sends the first at once and the others when the first
+ * is written, and `ws` writes every frame with a `writev` of its own: three
+ * system calls and as many TCP segments (on loopback, the receiver's
+ * wake-ups too) for what could be one.
  *
  * Here, the first frame of a turn corks the connection's TCP socket, later
  * frames of the same turn join it, and all corked sockets are uncorked in
@@ -25,24 +26,31 @@ import type { ParleyServer } from './types.js';
  * uncork, splitting the turn's frames into two writes a turn apart. So the
  * transport stays writable: the frames wait in the corked socket instead,
  * in order. (`ws` buffers whatever the socket does not take at once either
- * way; nothing here changes back-pressure.) The patch goes on the
- * transport's prototype once, found on the first WebSocket connection, and
- * checks what it uses: another engine.io or `ws` is left as it is.
+ * way; nothing here changes back-pressure.) The patch goes once on the
+ * prototype of the WebSocket transport of the engine.io that socket.io
+ * loads (nothing per connection: an idle member costs no more), and each
+ * send checks what it uses: another engine.io or `ws` is served as before.
+ * Returns whether the patch is in place.
  */
-export function coalesceWrites(io: ParleyServer): void {
-  const onTransport = (transport: unknown): void => {
-    if (isWebSocketTransport(transport)) patch(Object.getPrototypeOf(transport) as TransportProto);
-  };
-  io.engine.on('connection', (raw: EngineSocket) => {
-    onTransport(raw.transport);
-    // A polling client upgrading to WebSocket gets a transport of that class.
-    raw.once('upgrade', onTransport);
-  });
+export function coalesceWrites(): boolean {
+  const proto = webSocketTransportPrototype();
+  if (proto === null) return false;
+  patch(proto);
+  return true;
 }
 
-interface EngineSocket {
-  readonly transport: unknown;
-  once(event: 'upgrade', fn: (transport: unknown) => void): unknown;
+/** engine.io's WebSocket transport, as socket.io loads it (engine.io is its dependency, not ours). */
+function webSocketTransportPrototype(): TransportProto | null {
+  try {
+    const fromHere = createRequire(import.meta.url);
+    const engineIo = createRequire(fromHere.resolve('socket.io'))('engine.io') as {
+      transports?: { websocket?: { prototype?: Partial<TransportProto> } };
+    };
+    const proto = engineIo.transports?.websocket?.prototype;
+    return typeof proto?.send === 'function' ? (proto as TransportProto) : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Corkable {
@@ -60,23 +68,17 @@ interface WebSocketTransport {
 
 type TransportProto = { send: WebSocketTransport['send'] };
 
-const patched = new WeakSet<object>();
 const PATCHED = Symbol('parley.coalescedWrites');
 
-function isWebSocketTransport(t: unknown): t is WebSocketTransport {
-  const x = t as Partial<WebSocketTransport> | null;
-  return (
-    typeof x === 'object' && x !== null && x.name === 'websocket' && typeof x.send === 'function'
-  );
-}
-
 function patch(proto: TransportProto): void {
-  if (patched.has(proto) || (proto.send as { [PATCHED]?: true })[PATCHED]) return;
-  patched.add(proto);
+  if ((proto.send as { [PATCHED]?: true })[PATCHED]) return; // another app in this process did
   const original = proto.send;
   const send = function (this: WebSocketTransport, packets: unknown[]): void {
     const tcp = this.socket?._socket;
-    const corkable = typeof tcp?.cork === 'function' && typeof tcp.uncork === 'function';
+    const corkable =
+      this.name === 'websocket' &&
+      typeof tcp?.cork === 'function' &&
+      typeof tcp.uncork === 'function';
     if (corkable) corkTillTurnEnds(tcp as Corkable);
     original.call(this, packets);
     // The frames wait in the corked socket, in order (see above).
